@@ -1,0 +1,191 @@
+package com.portals.ledger.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real single-node KRaft Kafka broker (combined broker and controller) in the test JVM, shared by
+ * the tests of one class:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final KafkaClusterExtension kafka = new KafkaClusterExtension();
+ * }</pre>
+ *
+ * <p>The broker runs the latest production metadata version with every replication factor and
+ * minimum ISR at 1, so transactions (exactly-once) work on one node. Tests share the broker, not
+ * names: {@link #uniqueName(String)} gives each test its own topics and application ids.
+ */
+public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllCallback {
+
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+  private final Map<String, String> brokerConfig = new HashMap<>();
+  private KafkaClusterTestKit cluster;
+  private Admin admin;
+
+  public KafkaClusterExtension() {
+    brokerConfig.put("offsets.topic.replication.factor", "1");
+    brokerConfig.put("offsets.topic.num.partitions", "4");
+    brokerConfig.put("transaction.state.log.replication.factor", "1");
+    brokerConfig.put("transaction.state.log.min.isr", "1");
+    brokerConfig.put("transaction.state.log.num.partitions", "4");
+    brokerConfig.put("share.coordinator.state.topic.replication.factor", "1");
+    brokerConfig.put("share.coordinator.state.topic.min.isr", "1");
+    brokerConfig.put("default.replication.factor", "1");
+    brokerConfig.put("min.insync.replicas", "1");
+    brokerConfig.put("group.initial.rebalance.delay.ms", "0");
+    brokerConfig.put("auto.create.topics.enable", "false");
+  }
+
+  /** Adds or overrides a broker setting; call before the extension starts. */
+  public KafkaClusterExtension withBrokerConfig(String key, String value) {
+    brokerConfig.put(key, value);
+    return this;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    stop();
+  }
+
+  /** Starts the broker (the extension does this before the first test of the class). */
+  public void start() throws Exception {
+    if (cluster != null) {
+      return;
+    }
+    TestKitNodes nodes =
+        new TestKitNodes.Builder()
+            .setCombined(true)
+            .setNumBrokerNodes(1)
+            .setNumControllerNodes(1)
+            .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+            .build();
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+    brokerConfig.forEach(builder::setConfigProp);
+    KafkaClusterTestKit started = builder.build();
+    try {
+      started.format();
+      started.startup();
+      started.waitForReadyBrokers();
+    } catch (Exception e) {
+      started.close();
+      throw e;
+    }
+    cluster = started;
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+  }
+
+  /** Stops the broker and deletes its data. */
+  public void stop() throws Exception {
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(10));
+      admin = null;
+    }
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    }
+  }
+
+  /** Stops and starts the broker process in place, keeping its data (for restart tests). */
+  public void restartBroker() throws Exception {
+    requireStarted();
+    cluster.brokers().values().forEach(broker -> broker.shutdown());
+    cluster.brokers().values().forEach(broker -> broker.awaitShutdown());
+    cluster.brokers().values().forEach(broker -> broker.startup());
+    cluster.waitForReadyBrokers();
+  }
+
+  public String bootstrapServers() {
+    requireStarted();
+    return cluster.bootstrapServers();
+  }
+
+  /** An admin client on the broker, owned by the extension. */
+  public Admin admin() {
+    requireStarted();
+    return admin;
+  }
+
+  /** {@code prefix} made unique in this JVM and across runs on the same broker. */
+  public static String uniqueName(String prefix) {
+    return prefix
+        + "-"
+        + SEQUENCE.incrementAndGet()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Creates topics with {@code partitions} partitions each, waiting until they exist. */
+  public void createTopics(int partitions, String... names) throws Exception {
+    List<NewTopic> topics = new ArrayList<>();
+    for (String name : names) {
+      topics.add(new NewTopic(name, partitions, (short) 1));
+    }
+    admin().createTopics(topics).all().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Client properties pointing at this broker, to be extended by the test. */
+  public Properties clientProperties() {
+    Properties properties = new Properties();
+    properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return properties;
+  }
+
+  /**
+   * Reads every committed record of {@code topic} from the beginning until {@code expected} records
+   * arrived or {@code timeout} passed; returns what it read.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readAll(
+      String topic, int expected, Duration timeout) {
+    Properties properties = clientProperties();
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, uniqueName("reader"));
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (records.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  private void requireStarted() {
+    if (cluster == null) {
+      throw new IllegalStateException(
+          "the Kafka broker is not running: register KafkaClusterExtension with"
+              + " @RegisterExtension on a static field");
+    }
+  }
+}

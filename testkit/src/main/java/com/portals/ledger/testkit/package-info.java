@@ -1,0 +1,2 @@
+/** Real-broker test support. */
+package com.portals.ledger.testkit;
