@@ -1,0 +1,43 @@
+package com.portals.ledger.app;
+
+import com.portals.ledger.app.cli.PublishCommand;
+import com.portals.ledger.app.cli.RunCommand;
+import com.portals.ledger.app.cli.TickCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ./ledger} command line (CONTRACT.md "Command line"). Errors the user can fix (no
+ * broker, bad option, unreadable file) are printed as one line, without a stack trace, and exit
+ * with status 2.
+ */
+@Command(
+    name = "ledger",
+    description = "Portals commission ledger: an event-sourced ledger on Apache Kafka.",
+    mixinStandardHelpOptions = true,
+    version = "ledger 0.1.0",
+    subcommands = {RunCommand.class, PublishCommand.class, TickCommand.class})
+public final class Main {
+
+  /** Exit status of errors that are the user's to fix. */
+  public static final int USAGE_ERROR = 2;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, ready to execute; tests call it without exiting the JVM. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(
+        (exception, cmd, parseResult) -> {
+          if (exception instanceof IllegalArgumentException
+              || exception instanceof IllegalStateException) {
+            cmd.getErr().println("ledger " + cmd.getCommandName() + ": " + exception.getMessage());
+            return USAGE_ERROR;
+          }
+          throw exception;
+        });
+    return commandLine;
+  }
+}

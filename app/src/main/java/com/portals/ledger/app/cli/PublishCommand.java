@@ -1,0 +1,66 @@
+package com.portals.ledger.app.cli;
+
+import com.portals.ledger.schemas.publish.EventPublisher;
+import com.portals.ledger.schemas.publish.EventPublisher.RejectedLine;
+import com.portals.ledger.schemas.publish.EventPublisher.Report;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ledger publish FILE}: JSON-lines events to their topics. Prints {@code line N: reason} on
+ * standard error for each rejected line and {@code accepted=A rejected=R} on standard output; exits
+ * 1 if any line was rejected.
+ */
+@Command(
+    name = "publish",
+    description = "Publishes JSON-lines events (CONTRACT.md) to the ledger's topics.",
+    mixinStandardHelpOptions = true)
+public final class PublishCommand implements Callable<Integer> {
+
+  @Mixin CommonOptions common;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "JSON-lines file, or - for standard input.")
+  String file;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Report report;
+    try (EventPublisher publisher =
+            EventPublisher.connect(common.bootstrapServers(), common.serdes());
+        BufferedReader reader = open()) {
+      report = publisher.publish(reader);
+    }
+    for (RejectedLine rejected : report.rejected()) {
+      err.println("line " + rejected.line() + ": " + rejected.reason());
+    }
+    out.println("accepted=" + report.accepted() + " rejected=" + report.rejected().size());
+    return report.allAccepted() ? 0 : 1;
+  }
+
+  private BufferedReader open() throws IOException {
+    if ("-".equals(file)) {
+      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    }
+    try {
+      return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(file + ": no such file");
+    }
+  }
+}

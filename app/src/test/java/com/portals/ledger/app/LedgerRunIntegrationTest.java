@@ -1,0 +1,220 @@
+package com.portals.ledger.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.portals.ledger.app.cli.Settings;
+import com.portals.ledger.app.runtime.LedgerRuntime;
+import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
+import com.portals.ledger.schemas.topics.Topic;
+import com.portals.ledger.schemas.topics.Topics;
+import com.portals.ledger.testkit.ContractExamples;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The first steps of a user, through the command line: {@code ledger run} with its embedded broker,
+ * {@code ledger publish} and {@code ledger tick} finding it through the data directory, a stop, and
+ * a start again with the data still there; the same after {@code kill -9} of {@code run}.
+ */
+@Timeout(240)
+class LedgerRunIntegrationTest {
+
+  @TempDir Path dataDir;
+
+  private Path eventsFile() throws Exception {
+    List<String> lines = new ArrayList<>(ContractExamples.lines());
+    lines.add(
+        "{\"type\":\"OrderCompleted\",\"eventId\":\"bad\",\"occurredAt\":\"2026-01-20T08:00:00Z\"}");
+    lines.add("{\"type\":\"Nonsense\"}");
+    Path file = dataDir.resolveSibling(dataDir.getFileName() + "-events.jsonl");
+    Files.write(file, lines, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private LedgerRuntime.Options options() {
+    return new LedgerRuntime.Options(
+        dataDir,
+        null,
+        "127.0.0.1",
+        0,
+        null,
+        ClockMode.MANUAL,
+        Duration.ofSeconds(1),
+        false,
+        1,
+        3,
+        Settings.empty());
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int exit = commandLine.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void shouldKeepPublishedEventsAcrossAStopAndAStart() throws Exception {
+    Path events = eventsFile();
+    String dir = dataDir.toString();
+    try (LedgerRuntime runtime =
+        LedgerRuntime.start(options(), new PrintWriter(new StringWriter()))) {
+      assertThat(health(runtime.httpPort())).contains("\"status\":\"UP\"");
+
+      Run publish = cli("publish", "--data-dir", dir, events.toString());
+      Run tick = cli("tick", "--data-dir", dir, "--at", "2026-03-13");
+
+      assertThat(publish.exit()).isEqualTo(1);
+      assertThat(publish.out()).contains("accepted=10 rejected=2");
+      assertThat(publish.err())
+          .contains("line 11: missing field 'orderId'")
+          .contains("line 12: unknown type 'Nonsense'");
+      assertThat(tick.exit()).isZero();
+      assertThat(tick.out()).contains("tick at 2026-03-13T00:00:00Z");
+      assertThat(Files.readString(dataDir.resolve("api-tokens"))).contains(" finance", " ingest");
+    }
+    assertThat(dataDir.resolve("bootstrap-servers")).doesNotExist();
+    assertThat(cli("tick", "--data-dir", dir, "--at", "2026-03-14").err())
+        .contains("no Kafka broker")
+        .contains("./ledger run --data-dir " + dir);
+
+    try (LedgerRuntime again =
+        LedgerRuntime.start(options(), new PrintWriter(new StringWriter()))) {
+      assertThat(recordCounts(again.bootstrapServers()))
+          .containsEntry(Topics.CLICKS.name(), 1L)
+          .containsEntry(Topics.ORDERS.name(), 4L)
+          .containsEntry(Topics.COMMISSION_RATES.name(), 1L)
+          .containsEntry(Topics.WITHDRAWALS.name(), 3L)
+          .containsEntry(Topics.CLOCK.name(), 6L);
+    }
+  }
+
+  @Test
+  void shouldRecoverAfterRunIsKilledWithSigkill() throws Exception {
+    Path events = eventsFile();
+    String dir = dataDir.toString();
+    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-run.log");
+    Process run =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "run",
+                "--data-dir",
+                dir,
+                "--clock",
+                "manual",
+                "--http-port",
+                "0",
+                "--partitions",
+                "3")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      waitFor(() -> Files.readString(log).contains("Ledger running."), run, log);
+      assertThat(cli("publish", "--data-dir", dir, events.toString()).out())
+          .contains("accepted=10");
+      long brokerPid =
+          Long.parseLong(Files.readString(dataDir.resolve("broker/broker.pid")).strip());
+
+      run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+      waitFor(() -> ProcessHandle.of(brokerPid).map(p -> !p.isAlive()).orElse(true), run, log);
+    } finally {
+      run.destroyForcibly();
+    }
+
+    try (LedgerRuntime again =
+        LedgerRuntime.start(options(), new PrintWriter(new StringWriter()))) {
+      assertThat(recordCounts(again.bootstrapServers()))
+          .containsEntry(Topics.ORDERS.name(), 4L)
+          .containsEntry(Topics.WITHDRAWALS.name(), 3L);
+    }
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void waitFor(Condition condition, Process process, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (condition.holds()) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "condition not met in time; run alive="
+            + process.isAlive()
+            + ", log:\n"
+            + Files.readString(log));
+  }
+
+  private static String health(int port) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  /** Records in each input topic (sum of end offsets; inputs are never compacted or deleted). */
+  private static Map<String, Long> recordCounts(String bootstrapServers) throws Exception {
+    Properties config = new Properties();
+    config.put("bootstrap.servers", bootstrapServers);
+    try (Admin admin = Admin.create(config)) {
+      Map<String, Long> counts = new TreeMap<>();
+      for (Topic<?> topic : Topics.inputs()) {
+        TopicDescription description =
+            admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name());
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        description
+            .partitions()
+            .forEach(
+                p ->
+                    latest.put(
+                        new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        long sum =
+            admin.listOffsets(latest).all().get().values().stream()
+                .mapToLong(info -> info.offset())
+                .sum();
+        counts.put(topic.name(), sum);
+      }
+      return counts;
+    }
+  }
+}
