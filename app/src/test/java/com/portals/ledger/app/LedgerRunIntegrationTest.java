@@ -173,6 +173,10 @@ class LedgerRunIntegrationTest {
       if (condition.holds()) {
         return;
       }
+      if (!process.isAlive() && process.exitValue() != 137 && process.exitValue() != 0) {
+        throw new AssertionError(
+            "run exited with " + process.exitValue() + ", log:\n" + Files.readString(log));
+      }
       Thread.sleep(200);
     }
     throw new AssertionError(

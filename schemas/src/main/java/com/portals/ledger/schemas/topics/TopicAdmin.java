@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the ledger's topics, idempotently: a topic that exists is left as it is, a missing one is
@@ -85,22 +86,41 @@ public final class TopicAdmin {
     return new Report(created, counts);
   }
 
-  /** Partition count of each existing topic among {@code topics}, by name. */
+  /**
+   * Partition count of each topic among {@code topics}, by name. A topic just created may take a
+   * moment to appear in the metadata every broker serves: unknown topics are asked for again, for
+   * up to a minute.
+   */
   public Map<String, Integer> partitionCounts(
       TopicNamespace namespace, Collection<Topic<?>> topics) {
     List<String> names = topics.stream().map(namespace::name).toList();
-    try {
-      Map<String, TopicDescription> descriptions =
-          admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      Map<String, Integer> counts = new TreeMap<>();
-      descriptions.forEach(
-          (name, description) -> counts.put(name, description.partitions().size()));
-      return counts;
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe topics " + names + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted describing topics", e);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        Map<String, TopicDescription> descriptions =
+            admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<String, Integer> counts = new TreeMap<>();
+        descriptions.forEach(
+            (name, description) -> counts.put(name, description.partitions().size()));
+        return counts;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "cannot describe topics " + names + ": " + e.getMessage(), e);
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("cannot describe topics " + names + ": " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted describing topics", e);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted describing topics", e);
+      }
     }
   }
 }
