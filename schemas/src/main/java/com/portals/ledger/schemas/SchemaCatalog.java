@@ -5,8 +5,12 @@ import com.portals.ledger.avro.events.ClockTick;
 import com.portals.ledger.avro.events.CommissionRateSet;
 import com.portals.ledger.avro.events.OrderEvent;
 import com.portals.ledger.avro.events.WithdrawalEvent;
+import com.portals.ledger.avro.internal.AccountState;
+import com.portals.ledger.avro.internal.HeldEvents;
+import com.portals.ledger.avro.internal.StageMessage;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
+import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import java.io.BufferedReader;
@@ -35,7 +39,10 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class SchemaCatalog {
 
-  /** Records that are the value of a Kafka record. Nested types are reached through them. */
+  /**
+   * Records that are the value of a Kafka record (public topics, internal topics and state store
+   * changelogs). Nested types are reached through them.
+   */
   private static final List<Class<? extends SpecificRecord>> WIRE_RECORDS =
       List.of(
           ClickRecorded.class,
@@ -46,7 +53,11 @@ public final class SchemaCatalog {
           JournalEntry.class,
           Balance.class,
           WithdrawalDecision.class,
-          Rejection.class);
+          Rejection.class,
+          OrderState.class,
+          StageMessage.class,
+          AccountState.class,
+          HeldEvents.class);
 
   private static final String HISTORY_INDEX = "/avro-history/index.txt";
 

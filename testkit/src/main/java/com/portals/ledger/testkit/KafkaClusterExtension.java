@@ -164,6 +164,15 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
    */
   public List<ConsumerRecord<byte[], byte[]>> readAll(
       String topic, int expected, Duration timeout) {
+    return readAll(topic, expected, timeout, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #readAll(String, int, Duration)}, and once {@code expected} records arrived, goes
+   * on reading for {@code linger}, so that a test sees records beyond those it expected.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readAll(
+      String topic, int expected, Duration timeout, Duration linger) {
     Properties properties = clientProperties();
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, uniqueName("reader"));
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -175,6 +184,10 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (records.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      long lingerDeadline = System.nanoTime() + linger.toNanos();
+      while (System.nanoTime() < lingerDeadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }

@@ -2,6 +2,7 @@ package com.portals.ledger.schemas.topics;
 
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,16 +37,27 @@ public record Topic<V extends SpecificRecord>(
     return serdes.serde(valueType);
   }
 
+  /**
+   * Record timestamps are event times, which may lie in the future (a rate effective next month, a
+   * tick published ahead of time): the broker must not refuse them (Kafka 4 refuses timestamps more
+   * than an hour ahead of its clock by default).
+   */
+  public static final Map<String, String> EVENT_TIME_CONFIGS =
+      Map.of(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, String.valueOf(Long.MAX_VALUE));
+
   /** Topic-level configuration the ledger creates the topic with. */
   public Map<String, String> configs() {
-    return switch (cleanup) {
-      case RETAIN_ALL ->
-          Map.of(
-              TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-              TopicConfig.RETENTION_MS_CONFIG, "-1",
-              TopicConfig.RETENTION_BYTES_CONFIG, "-1");
-      case COMPACT -> Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-    };
+    Map<String, String> configs = new TreeMap<>(EVENT_TIME_CONFIGS);
+    switch (cleanup) {
+      case RETAIN_ALL -> {
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        configs.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+      }
+      case COMPACT ->
+          configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+    return configs;
   }
 
   @Override

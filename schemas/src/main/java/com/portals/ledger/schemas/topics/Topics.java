@@ -7,6 +7,7 @@ import com.portals.ledger.avro.events.OrderEvent;
 import com.portals.ledger.avro.events.WithdrawalEvent;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
+import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.schemas.topics.Topic.Cleanup;
@@ -64,6 +65,10 @@ public final class Topics {
           "affiliateId",
           Cleanup.RETAIN_ALL);
 
+  /** Every order as the ledger knows it (status, attribution, amounts, commission). */
+  public static final Topic<OrderState> ORDER_STATES =
+      new Topic<>("ledger.orders", OrderState.class, "orderId", Cleanup.COMPACT);
+
   /** Everything the ledger did not apply, with the reason and the original bytes. */
   public static final Topic<Rejection> REJECTIONS =
       new Topic<>("ledger.rejections", Rejection.class, "original key", Cleanup.RETAIN_ALL);
@@ -75,7 +80,7 @@ public final class Topics {
 
   /** Topics the ledger writes for others to read. */
   public static List<Topic<?>> outputs() {
-    return List.of(JOURNAL, BALANCES, WITHDRAWAL_DECISIONS, REJECTIONS);
+    return List.of(JOURNAL, BALANCES, WITHDRAWAL_DECISIONS, ORDER_STATES, REJECTIONS);
   }
 
   /** Every public topic. */
@@ -89,6 +94,7 @@ public final class Topics {
         JOURNAL,
         BALANCES,
         WITHDRAWAL_DECISIONS,
+        ORDER_STATES,
         REJECTIONS);
   }
 }
