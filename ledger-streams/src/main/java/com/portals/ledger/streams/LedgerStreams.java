@@ -1,0 +1,93 @@
+package com.portals.ledger.streams;
+
+import com.portals.ledger.schemas.topics.Topic;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running {@link LedgerTopology}: one {@link KafkaStreams} client with the ledger's settings
+ * (exactly-once v2, state under the data directory), its state for health checks, and a clean
+ * close.
+ *
+ * <p>An exception that escapes a processor is a bug of the ledger, not bad input (bad input ends on
+ * {@code ledger.rejections}): the client then stops instead of skipping the record, so that no cent
+ * is lost silently, and {@link #isRunning()} turns false.
+ */
+public final class LedgerStreams implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LedgerStreams.class);
+
+  private final KafkaStreams streams;
+  private volatile Throwable failure;
+
+  private LedgerStreams(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  /**
+   * The Kafka Streams settings of the ledger; {@code overrides} (any Kafka Streams, consumer or
+   * producer setting) win.
+   */
+  public static Properties config(
+      String applicationId, String bootstrapServers, Path stateDir, Map<String, String> overrides) {
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    // Internal topics carry event times too, which may lie in the future.
+    Topic.EVENT_TIME_CONFIGS.forEach(
+        (key, value) -> config.put(StreamsConfig.topicPrefix(key), value));
+    config.putAll(overrides);
+    return config;
+  }
+
+  /** Starts {@code topology} with {@code config}. */
+  public static LedgerStreams start(Topology topology, Properties config) {
+    KafkaStreams streams = new KafkaStreams(topology, config);
+    LedgerStreams ledger = new LedgerStreams(streams);
+    streams.setUncaughtExceptionHandler(
+        exception -> {
+          log.error(
+              "the ledger topology failed; stopping it so that nothing is skipped", exception);
+          ledger.failure = exception;
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.start();
+    return ledger;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** True while the topology runs or rebalances; false once it failed or stopped. */
+  public boolean isRunning() {
+    return streams.state().isRunningOrRebalancing();
+  }
+
+  /** The exception that stopped the topology, or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** The underlying client, for interactive queries. */
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(60));
+  }
+}

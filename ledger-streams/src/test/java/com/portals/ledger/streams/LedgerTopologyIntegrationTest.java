@@ -1,0 +1,216 @@
+package com.portals.ledger.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.portals.ledger.avro.ledger.Balance;
+import com.portals.ledger.avro.ledger.JournalEntry;
+import com.portals.ledger.avro.ledger.Rejection;
+import com.portals.ledger.avro.ledger.WithdrawalDecision;
+import com.portals.ledger.domain.account.Account;
+import com.portals.ledger.domain.rules.LedgerRules;
+import com.portals.ledger.schemas.publish.EventPublisher;
+import com.portals.ledger.schemas.serde.LedgerSerdes;
+import com.portals.ledger.schemas.topics.Topic;
+import com.portals.ledger.schemas.topics.TopicAdmin;
+import com.portals.ledger.schemas.topics.TopicNamespace;
+import com.portals.ledger.schemas.topics.Topics;
+import com.portals.ledger.streams.ReferenceModel.Result;
+import com.portals.ledger.testkit.KafkaClusterExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole write side on a real broker: three partitions per topic, exactly-once, RocksDB stores,
+ * real repartition topics. A random history published through {@code ledger publish}'s code path
+ * must end in the ledger the reference model computes, whichever partition each event went through.
+ */
+@Timeout(300)
+class LedgerTopologyIntegrationTest {
+
+  private static final int PARTITIONS = 3;
+
+  @RegisterExtension static final KafkaClusterExtension kafka = new KafkaClusterExtension();
+
+  @TempDir Path stateDir;
+
+  private final LedgerSerdes serdes = LedgerSerdes.singleObject();
+
+  @Test
+  void shouldComputeTheReferenceModelsLedgerAcrossPartitions() throws Exception {
+    List<String> history = Histories.generate(20261124L);
+    ReferenceModel model = new ReferenceModel(LedgerRules.DEFAULTS);
+    history.forEach(model::publish);
+    Result expected = model.result();
+
+    try (Ledger ledger = startLedger("write-side")) {
+      TopicNamespace namespace = ledger.namespace();
+      assertThat(ledger.publisher().publish(history).rejected()).isEmpty();
+
+      int expectedEntries = expected.journal().values().stream().mapToInt(List::size).sum();
+      List<JournalEntry> journal = read(namespace, Topics.JOURNAL, expectedEntries);
+      List<WithdrawalDecision> decisions =
+          read(
+              namespace,
+              Topics.WITHDRAWAL_DECISIONS,
+              expected.decisions().values().stream().mapToInt(List::size).sum());
+      List<Rejection> rejections = read(namespace, Topics.REJECTIONS, expected.rejections().size());
+      assertThat(ledger.streams().isRunning()).isTrue();
+
+      assertThat(Outputs.journalByAffiliate(journal)).isEqualTo(expected.journal());
+      assertThat(Outputs.decisionsByAffiliate(decisions)).isEqualTo(expected.decisions());
+      assertThat(Outputs.rejected(rejections))
+          .containsExactlyInAnyOrderElementsOf(expected.rejections());
+      Map<String, Balance> balances = new LinkedHashMap<>();
+      for (Balance balance : this.<Balance>read(namespace, Topics.BALANCES, 0)) {
+        balances.put(balance.getAffiliateId(), balance);
+      }
+      assertThat(balances.keySet()).isEqualTo(expected.accounts().keySet());
+      for (Map.Entry<String, Account> account : expected.accounts().entrySet()) {
+        assertThat(Outputs.figures(balances.get(account.getKey())))
+            .as(account.getKey())
+            .isEqualTo(Outputs.figures(account.getValue()));
+      }
+    }
+  }
+
+  /** A fresh set of topics and a running topology on them. */
+  private record Ledger(TopicNamespace namespace, LedgerStreams streams, EventPublisher publisher)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      publisher.close();
+      streams.close();
+    }
+  }
+
+  private Ledger startLedger(String name) {
+    TopicNamespace namespace = TopicNamespace.prefixed(KafkaClusterExtension.uniqueName(name));
+    new TopicAdmin(kafka.admin()).ensure(namespace, Topics.all(), PARTITIONS, (short) 1);
+    LedgerTopology.Config config =
+        new LedgerTopology.Config(namespace, namespace, PARTITIONS, LedgerRules.DEFAULTS, serdes);
+    LedgerStreams streams =
+        LedgerStreams.start(
+            LedgerTopology.build(config),
+            LedgerStreams.config(
+                KafkaClusterExtension.uniqueName("ledger"),
+                kafka.bootstrapServers(),
+                stateDir.resolve(namespace.prefix()),
+                Map.of()));
+    return new Ledger(
+        namespace, streams, EventPublisher.connect(kafka.bootstrapServers(), serdes, namespace));
+  }
+
+  @Test
+  void shouldHoldTheWithdrawalBoundariesEndToEnd() {
+    try (Ledger ledger = startLedger("boundaries")) {
+      List<String> events = new ArrayList<>();
+      // Balances reached on 2026-02-02: 1600, 1601, 5000 (x3: fee, above the balance, bad IBAN
+      // and a re-used id).
+      String[][] affiliates = {{"exact", "20000"}, {"above", "20012"}, {"rich", "62500"}};
+      for (String[] affiliate : affiliates) {
+        String id = affiliate[0];
+        events.add(Json.click("c-" + id, id, "s-" + id, "2026-01-05T10:00:00Z"));
+        events.add(
+            Json.placed(
+                "p-" + id,
+                "o-" + id,
+                "s-" + id,
+                "2026-01-05T10:00:00Z",
+                Json.line("toys", Long.parseLong(affiliate[1]))));
+        events.add(Json.completed("d-" + id, "o-" + id, "2026-01-06T00:00:00Z"));
+      }
+      events.add(Json.withdrawal("w-exact", "w1", "exact", null, "2026-02-03T00:00:00Z"));
+      events.add(Json.withdrawal("w-above", "w1", "above", null, "2026-02-03T00:00:00Z"));
+      events.add(Json.withdrawal("w-fee", "w1", "rich", 1500L, "2026-02-03T00:00:00Z"));
+      events.add(Json.withdrawal("w-more", "w2", "rich", 5001L, "2026-02-03T01:00:00Z"));
+      events.add(
+          Json.withdrawal(
+              "w-iban", "w3", "rich", 2000L, "DE89370400440532013001", "2026-02-03T02:00:00Z"));
+      events.add(Json.withdrawal("w-ok", "w4", "rich", 2000L, "2026-02-03T03:00:00Z"));
+      events.add(Json.withdrawal("w-again", "w4", "rich", 2000L, "2026-02-03T04:00:00Z"));
+      events.add("{\"type\":\"ClockTick\",\"at\":\"2026-02-04T00:00:00Z\"}");
+      assertThat(ledger.publisher().publish(events).rejected()).isEmpty();
+
+      Map<String, WithdrawalDecision> decisions = new LinkedHashMap<>();
+      for (WithdrawalDecision decision : read(ledger.namespace(), Topics.WITHDRAWAL_DECISIONS, 7)) {
+        decisions.put(decision.getCausingEventId(), decision);
+      }
+
+      assertThat(decisions.get("w-exact").getReason()).isEqualTo("BALANCE_NOT_ABOVE_MINIMUM");
+      assertThat(decisions.get("w-above").getStatus().name()).isEqualTo("ACCEPTED");
+      assertThat(decisions.get("w-above").getPayoutCents()).isEqualTo(101);
+      assertThat(decisions.get("w-fee").getReason()).isEqualTo("AMOUNT_NOT_ABOVE_FEE");
+      assertThat(decisions.get("w-more").getReason()).isEqualTo("AMOUNT_EXCEEDS_BALANCE");
+      assertThat(decisions.get("w-iban").getReason()).isEqualTo("INVALID_BANK_ACCOUNT");
+      assertThat(decisions.get("w-ok").getStatus().name()).isEqualTo("ACCEPTED");
+      assertThat(decisions.get("w-again").getReason()).isEqualTo("DUPLICATE_WITHDRAWAL");
+    }
+  }
+
+  @Test
+  void shouldDecideAlikeWhenTheCommissionReachesTheLedgerLate() {
+    List<String> commission =
+        List.of(
+            Json.click("c1", "aff-1", "s1", "2026-01-05T10:00:00Z"),
+            Json.placed("p1", "o1", "s1", "2026-01-05T10:00:00Z", Json.line("toys", 62500)),
+            Json.completed("d1", "o1", "2026-01-06T00:00:00Z"),
+            Json.refunded("f1", "o1", 31250, "2026-02-02T12:00:00Z"));
+    List<String> requests =
+        List.of(
+            Json.withdrawal("q1", "w1", "aff-1", 3000L, "2026-02-02T06:00:00Z"),
+            Json.withdrawal("q2", "w2", "aff-1", 1700L, "2026-02-02T18:00:00Z"));
+    String tick = "{\"type\":\"ClockTick\",\"at\":\"2026-02-03T00:00:00Z\"}";
+    List<String> inOrder = new ArrayList<>(commission);
+    inOrder.addAll(requests);
+    inOrder.add(tick);
+    List<String> commissionLate = new ArrayList<>(requests);
+
+    try (Ledger natural = startLedger("natural");
+        Ledger delayed = startLedger("delayed")) {
+      natural.publisher().publish(inOrder);
+      delayed.publisher().publish(commissionLate);
+      // The requests have been read (and wait) before the commission they depend on arrives.
+      assertThat(read(delayed.namespace(), Topics.WITHDRAWAL_DECISIONS, 0)).isEmpty();
+      List<String> rest = new ArrayList<>(commission);
+      rest.add(tick);
+      delayed.publisher().publish(rest);
+
+      List<WithdrawalDecision> expected = read(natural.namespace(), Topics.WITHDRAWAL_DECISIONS, 2);
+      List<WithdrawalDecision> actual = read(delayed.namespace(), Topics.WITHDRAWAL_DECISIONS, 2);
+      assertThat(actual).isEqualTo(expected);
+      assertThat(expected)
+          .extracting(d -> d.getStatus().name() + "/" + d.getReason())
+          .containsExactly("ACCEPTED/null", "REJECTED/BALANCE_NOT_ABOVE_MINIMUM");
+      assertThat(Outputs.journalByAffiliate(read(delayed.namespace(), Topics.JOURNAL, 0)))
+          .isEqualTo(Outputs.journalByAffiliate(read(natural.namespace(), Topics.JOURNAL, 0)));
+    }
+  }
+
+  /**
+   * Reads a topic until {@code expected} records came, and a moment longer to see extras; with 0,
+   * whatever is there.
+   */
+  private <V extends SpecificRecord> List<V> read(
+      TopicNamespace namespace, Topic<V> topic, int expected) {
+    String name = namespace.name(topic);
+    List<ConsumerRecord<byte[], byte[]>> records =
+        expected == 0
+            ? kafka.readAll(name, Integer.MAX_VALUE, Duration.ofSeconds(3))
+            : kafka.readAll(name, expected, Duration.ofSeconds(90), Duration.ofSeconds(2));
+    List<V> values = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      values.add(topic.valueSerde(serdes).deserializer().deserialize(name, record.value()));
+    }
+    return values;
+  }
+}
