@@ -60,6 +60,10 @@ final class BrokerConfig {
     // The log is the truth: a topic created without a retention of its own (by Kafka Streams, or
     // by hand) keeps its records until deleted on purpose, never for the default 7 days.
     settings.put("log.retention.ms", "-1");
+    // Records carry event times, which may be ahead of the broker's clock (future rates, ticks
+    // published ahead, the simulator's accelerated clock); Kafka 4 refuses more than 1 h by
+    // default.
+    settings.put("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
     return settings;
   }
 

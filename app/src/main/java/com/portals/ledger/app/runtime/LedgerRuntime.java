@@ -2,15 +2,22 @@ package com.portals.ledger.app.runtime;
 
 import com.portals.ledger.app.broker.EmbeddedBroker;
 import com.portals.ledger.app.cli.CommonOptions;
+import com.portals.ledger.app.cli.Durations;
 import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.sim.TrafficSimulator;
+import com.portals.ledger.domain.rules.LedgerRules;
 import com.portals.ledger.projections.http.ApiTokens;
 import com.portals.ledger.projections.http.Health;
 import com.portals.ledger.projections.http.LedgerHttpServer;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
+import com.portals.ledger.schemas.serde.WireFormat;
 import com.portals.ledger.schemas.topics.TopicAdmin;
+import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
+import com.portals.ledger.streams.LedgerStreams;
+import com.portals.ledger.streams.LedgerTopology;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,11 +27,16 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,10 +77,16 @@ public final class LedgerRuntime implements AutoCloseable {
     }
   }
 
+  /** Setting naming the Kafka Streams application (consumer group, internal topic prefix). */
+  public static final String APPLICATION_ID = "ledger.application-id";
+
+  public static final String DEFAULT_APPLICATION_ID = "portals-ledger";
+
   private final Options options;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String bootstrapServers;
   private LedgerHttpServer http;
+  private LedgerStreams streams;
   private ApiTokens tokens;
   private volatile boolean running;
 
@@ -116,6 +134,20 @@ public final class LedgerRuntime implements AutoCloseable {
 
     tokens = loadTokens(dataDir);
     LedgerSerdes serdes = LedgerSerdes.fromConfig(options.settings().asMap());
+    LedgerRules rules = LedgerRules.from(options.settings().asMap(), Durations::parse);
+
+    int partitions = partitionCount(bootstrapServers);
+    streams =
+        LedgerStreams.start(
+            LedgerTopology.build(
+                new LedgerTopology.Config(
+                    TopicNamespace.CONTRACT, TopicNamespace.CONTRACT, partitions, rules, serdes)),
+            LedgerStreams.config(
+                options.settings().get(APPLICATION_ID, DEFAULT_APPLICATION_ID),
+                bootstrapServers,
+                dataDir.resolve("streams"),
+                streamsOverrides(dataDir, options.settings())));
+    started.push(streams);
 
     http = LedgerHttpServer.start(options.httpHost(), options.httpPort(), this::health);
     started.push(http);
@@ -125,7 +157,11 @@ public final class LedgerRuntime implements AutoCloseable {
       started.push(publisher);
       started.push(
           TrafficSimulator.start(
-              publisher, Clock.systemUTC().instant(), options.simulationSpeed(), 2026L));
+              publisher,
+              bootstrapServers,
+              Clock.systemUTC().instant(),
+              options.simulationSpeed(),
+              2026L));
     } else if (options.clock() == ClockMode.SYSTEM) {
       EventPublisher publisher = EventPublisher.connect(bootstrapServers, serdes);
       started.push(publisher);
@@ -148,6 +184,53 @@ public final class LedgerRuntime implements AutoCloseable {
     out.flush();
   }
 
+  /** Partition count of the input topics (they are all alike; TopicAdmin checked it). */
+  private static int partitionCount(String bootstrapServers) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return new TopicAdmin(admin)
+          .partitionCounts(TopicNamespace.CONTRACT, List.of(Topics.CLOCK))
+          .get(Topics.CLOCK.name());
+    }
+  }
+
+  /**
+   * Kafka Streams settings: static group membership under this data directory's own instance id, so
+   * that a restart after a crash takes its partitions back at once instead of waiting for the dead
+   * member's session to time out; then every setting that is not the ledger's own, as is.
+   */
+  static Map<String, String> streamsOverrides(Path dataDir, Settings settings) throws IOException {
+    Map<String, String> overrides = new TreeMap<>();
+    overrides.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        "ledger-" + instanceId(dataDir));
+    settings
+        .asMap()
+        .forEach(
+            (key, value) -> {
+              if (!key.startsWith("ledger.") && !key.equals(WireFormat.REGISTRY_URL_CONFIG)) {
+                overrides.put(key, value);
+              }
+            });
+    return overrides;
+  }
+
+  /**
+   * A random id generated at the first start with this data directory, kept in {@code instance-id}.
+   */
+  static String instanceId(Path dataDir) throws IOException {
+    Path file = dataDir.resolve("instance-id");
+    if (Files.isRegularFile(file)) {
+      String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (!id.isEmpty()) {
+        return id;
+      }
+    }
+    String id = UUID.randomUUID().toString();
+    Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+    return id;
+  }
+
   private ApiTokens loadTokens(Path dataDir) {
     if (options.tokensFile() != null) {
       return ApiTokens.read(options.tokensFile());
@@ -163,10 +246,11 @@ public final class LedgerRuntime implements AutoCloseable {
   Health health() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("kafka", bootstrapServers);
+    details.put("streams", streams == null ? "NOT_STARTED" : streams.state().name());
     details.put(
         "clock",
         options.simulate() ? "simulated" : options.clock().name().toLowerCase(Locale.ROOT));
-    return new Health(running, details);
+    return new Health(running && streams != null && streams.isRunning(), details);
   }
 
   public String bootstrapServers() {
@@ -175,6 +259,10 @@ public final class LedgerRuntime implements AutoCloseable {
 
   public int httpPort() {
     return http.port();
+  }
+
+  public LedgerStreams streams() {
+    return streams;
   }
 
   public ApiTokens tokens() {

@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.portals.ledger.app.runtime.PeriodicTask;
+import com.portals.ledger.avro.ledger.WithdrawalDecision;
+import com.portals.ledger.avro.ledger.WithdrawalStatus;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.publish.EventPublisher.Report;
+import com.portals.ledger.schemas.serde.AvroSerde;
+import com.portals.ledger.schemas.serde.LedgerSerdes;
+import com.portals.ledger.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,8 +18,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +57,9 @@ public final class TrafficSimulator implements AutoCloseable {
   private static final double CLICKS_PER_SIMULATED_HOUR = 6;
 
   private final EventPublisher publisher;
+  private final Consumer<String, byte[]> decisions;
+  private final AvroSerde<WithdrawalDecision> decisionSerde =
+      LedgerSerdes.singleObject().serde(WithdrawalDecision.class);
   private final Random random;
   private final long speed;
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -55,8 +71,14 @@ public final class TrafficSimulator implements AutoCloseable {
 
   private record Scheduled(Instant at, ObjectNode event) {}
 
-  private TrafficSimulator(EventPublisher publisher, Instant start, long speed, long seed) {
+  private TrafficSimulator(
+      EventPublisher publisher,
+      Consumer<String, byte[]> decisions,
+      Instant start,
+      long speed,
+      long seed) {
     this.publisher = publisher;
+    this.decisions = decisions;
     this.now = start.truncatedTo(ChronoUnit.SECONDS);
     this.speed = speed;
     this.random = new Random(seed);
@@ -64,13 +86,23 @@ public final class TrafficSimulator implements AutoCloseable {
 
   /**
    * Starts simulating from {@code start}, {@code speed} simulated seconds per wall-clock second.
+   * Like a payment system, it reads the ledger's withdrawal decisions on {@code bootstrapServers}
+   * and answers each accepted simulated withdrawal with a payout result two simulated days later.
    */
   public static TrafficSimulator start(
-      EventPublisher publisher, Instant start, long speed, long seed) {
+      EventPublisher publisher, String bootstrapServers, Instant start, long speed, long seed) {
     if (speed < 1) {
       throw new IllegalArgumentException("simulation speed must be at least 1, got " + speed);
     }
-    TrafficSimulator simulator = new TrafficSimulator(publisher, start, speed, seed);
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "ledger-simulator-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, byte[]> decisions =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    decisions.subscribe(List.of(Topics.WITHDRAWAL_DECISIONS.name()));
+    TrafficSimulator simulator = new TrafficSimulator(publisher, decisions, start, speed, seed);
     simulator.publish(simulator.rates());
     simulator.task =
         PeriodicTask.start(
@@ -103,9 +135,34 @@ public final class TrafficSimulator implements AutoCloseable {
 
   private void step() {
     try {
+      answerAcceptedWithdrawals();
       publish(advance());
     } catch (RuntimeException e) {
       log.warn("simulation step failed: {}", e.toString());
+    }
+  }
+
+  /** Pays out accepted simulated withdrawals, one in ten of them failing, two days later. */
+  private void answerAcceptedWithdrawals() {
+    for (ConsumerRecord<String, byte[]> record : decisions.poll(Duration.ZERO)) {
+      WithdrawalDecision decision = decisionSerde.deserialize(record.topic(), record.value());
+      if (decision.getStatus() != WithdrawalStatus.ACCEPTED
+          || !decision.getWithdrawalId().startsWith("sim-")) {
+        continue;
+      }
+      synchronized (this) {
+        Instant due = decision.getDecidedAt().plus(Duration.ofDays(2));
+        Instant at = due.isAfter(now) ? due : now.plusSeconds(1);
+        ObjectNode result =
+            random.nextInt(10) == 0
+                ? event("PayoutFailed", at).put("reason", "account closed")
+                : event("PayoutCompleted", at);
+        schedule(
+            at,
+            result
+                .put("withdrawalId", decision.getWithdrawalId())
+                .put("affiliateId", decision.getAffiliateId()));
+      }
     }
   }
 
@@ -236,5 +293,6 @@ public final class TrafficSimulator implements AutoCloseable {
   @Override
   public void close() {
     task.close();
+    decisions.close(CloseOptions.timeout(Duration.ofSeconds(5)));
   }
 }
