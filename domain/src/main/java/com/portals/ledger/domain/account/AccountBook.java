@@ -95,16 +95,17 @@ public final class AccountBook {
         long cycle = calendar.cycleOf(at);
         JournalEntry entry =
             JournalEntry.transfer(
-                EntryKind.COMMISSION_COMPLETED,
-                cause,
-                affiliate,
-                pending(affiliate),
-                awaitingRefresh(affiliate),
-                amount,
-                cause,
-                at,
-                order,
-                null);
+                    EntryKind.COMMISSION_COMPLETED,
+                    cause,
+                    affiliate,
+                    pending(affiliate),
+                    awaitingRefresh(affiliate),
+                    amount,
+                    cause,
+                    at,
+                    order,
+                    null)
+                .inCycle(cycle);
         Account next =
             account
                 .withPending(account.pending().minus(amount))
@@ -141,6 +142,7 @@ public final class AccountBook {
     Money amount = movement.amount();
     String from;
     Account next;
+    Long fromCycle = null;
     if (movement.completedAt() == null) {
       from = pending(affiliate);
       next = account.withPending(account.pending().minus(amount));
@@ -150,6 +152,7 @@ public final class AccountBook {
       if (bucket != null && !amount.isGreaterThan(bucket)) {
         from = awaitingRefresh(affiliate);
         next = account.withAwaiting(cycle, bucket.minus(amount));
+        fromCycle = cycle;
       } else {
         from = balance(affiliate);
         next = account.withBalance(account.balance().minus(amount));
@@ -167,7 +170,7 @@ public final class AccountBook {
             movement.effectiveAt(),
             movement.orderId(),
             null);
-    return record(next, entry);
+    return record(next, fromCycle == null ? entry : entry.inCycle(fromCycle));
   }
 
   /** The cycles of {@code account} whose commission is due for posting at or before {@code at}. */
@@ -208,16 +211,17 @@ public final class AccountBook {
     }
     JournalEntry entry =
         JournalEntry.transfer(
-            EntryKind.BALANCE_POSTED,
-            idCause,
-            affiliate,
-            awaitingRefresh(affiliate),
-            balance(affiliate),
-            amount,
-            cause,
-            at,
-            null,
-            null);
+                EntryKind.BALANCE_POSTED,
+                idCause,
+                affiliate,
+                awaitingRefresh(affiliate),
+                balance(affiliate),
+                amount,
+                cause,
+                at,
+                null,
+                null)
+            .inCycle(cycle);
     return record(next, entry);
   }
 

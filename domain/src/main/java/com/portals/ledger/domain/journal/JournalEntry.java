@@ -12,6 +12,8 @@ import java.util.Objects;
  *
  * @param orderId the order it concerns, or null
  * @param withdrawalId the withdrawal it concerns, or null
+ * @param settlementCycle the settlement cycle whose awaiting-refresh commission the entry changes
+ *     (completion, refund from awaiting refresh, posting), or null
  */
 public record JournalEntry(
     String entryId,
@@ -21,7 +23,8 @@ public record JournalEntry(
     String causingEventId,
     Instant effectiveAt,
     String orderId,
-    String withdrawalId) {
+    String withdrawalId,
+    Long settlementCycle) {
 
   public JournalEntry {
     Objects.requireNonNull(entryId, "entryId");
@@ -68,7 +71,22 @@ public record JournalEntry(
         causingEventId,
         effectiveAt,
         orderId,
-        withdrawalId);
+        withdrawalId,
+        null);
+  }
+
+  /** This entry, marked as changing the awaiting-refresh commission of {@code cycle}. */
+  public JournalEntry inCycle(long cycle) {
+    return new JournalEntry(
+        entryId,
+        affiliateId,
+        kind,
+        legs,
+        causingEventId,
+        effectiveAt,
+        orderId,
+        withdrawalId,
+        cycle);
   }
 
   /** The net of this entry's legs on {@code account} (debits positive). */

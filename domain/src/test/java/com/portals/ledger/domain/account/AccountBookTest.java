@@ -87,7 +87,16 @@ class AccountBookTest {
               assertThat(entry.kind()).isEqualTo(EntryKind.BALANCE_POSTED);
               assertThat(entry.effectiveAt()).isEqualTo(POSTED);
               assertThat(entry.causingEventId()).isEqualTo("cycle-close:" + POSTED);
+              assertThat(entry.settlementCycle())
+                  .isEqualTo(LedgerRules.DEFAULTS.calendar().cycleOf(COMPLETED));
             });
+    assertThat(journal)
+        .filteredOn(e -> e.kind() == EntryKind.COMMISSION_COMPLETED)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.settlementCycle())
+                    .isEqualTo(LedgerRules.DEFAULTS.calendar().cycleOf(COMPLETED)));
   }
 
   @Test

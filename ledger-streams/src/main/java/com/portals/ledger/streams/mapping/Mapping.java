@@ -263,6 +263,7 @@ public final class Mapping {
         .setEffectiveAt(entry.effectiveAt())
         .setOrderId(entry.orderId())
         .setWithdrawalId(entry.withdrawalId())
+        .setSettlementCycle(entry.settlementCycle())
         .build();
   }
 
@@ -279,7 +280,8 @@ public final class Mapping {
         entry.getCausingEventId(),
         entry.getEffectiveAt(),
         entry.getOrderId(),
-        entry.getWithdrawalId());
+        entry.getWithdrawalId(),
+        entry.getSettlementCycle());
   }
 
   // --- withdrawals
