@@ -8,7 +8,11 @@ import com.portals.ledger.app.sim.TrafficSimulator;
 import com.portals.ledger.domain.rules.LedgerRules;
 import com.portals.ledger.projections.http.ApiTokens;
 import com.portals.ledger.projections.http.Health;
+import com.portals.ledger.projections.http.LedgerApi;
 import com.portals.ledger.projections.http.LedgerHttpServer;
+import com.portals.ledger.projections.query.QueryRouter;
+import com.portals.ledger.projections.query.ReadModel;
+import com.portals.ledger.projections.store.ProjectionTopology;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.serde.WireFormat;
@@ -37,6 +41,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +87,19 @@ public final class LedgerRuntime implements AutoCloseable {
 
   public static final String DEFAULT_APPLICATION_ID = "portals-ledger";
 
+  /**
+   * Setting: the host other instances reach this one's HTTP API at (interactive queries are
+   * forwarded there). Default: the --http-host, or 127.0.0.1 when that is a wildcard.
+   */
+  public static final String ADVERTISED_HOST = "ledger.http.advertised-host";
+
   private final Options options;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String bootstrapServers;
   private LedgerHttpServer http;
   private LedgerStreams streams;
+  private LedgerStreams projections;
+  private LedgerApi api;
   private ApiTokens tokens;
   private volatile boolean running;
 
@@ -137,20 +150,51 @@ public final class LedgerRuntime implements AutoCloseable {
     LedgerRules rules = LedgerRules.from(options.settings().asMap(), Durations::parse);
 
     int partitions = partitionCount(bootstrapServers);
+    String applicationId = options.settings().get(APPLICATION_ID, DEFAULT_APPLICATION_ID);
+
+    // The API first: the read side must advertise the port it actually listens on.
+    api = new LedgerApi(tokens, this::health);
+    http = LedgerHttpServer.start(options.httpHost(), options.httpPort(), api);
+    started.push(http);
+    started.push(api::detach);
+
     streams =
         LedgerStreams.start(
             LedgerTopology.build(
                 new LedgerTopology.Config(
                     TopicNamespace.CONTRACT, TopicNamespace.CONTRACT, partitions, rules, serdes)),
             LedgerStreams.config(
-                options.settings().get(APPLICATION_ID, DEFAULT_APPLICATION_ID),
+                applicationId,
                 bootstrapServers,
                 dataDir.resolve("streams"),
-                streamsOverrides(dataDir, options.settings())));
+                streamsOverrides(dataDir, "ledger-", options.settings())));
     started.push(streams);
 
-    http = LedgerHttpServer.start(options.httpHost(), options.httpPort(), this::health);
-    started.push(http);
+    HostInfo self =
+        new HostInfo(
+            options.settings().get(ADVERTISED_HOST, advertisedHostDefault(options.httpHost())),
+            http.port());
+    Map<String, String> projectionOverrides =
+        streamsOverrides(dataDir, "projections-", options.settings());
+    projectionOverrides.put(
+        StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    projections =
+        LedgerStreams.start(
+            ProjectionTopology.build(
+                new ProjectionTopology.Config(TopicNamespace.CONTRACT, partitions, serdes)),
+            LedgerStreams.config(
+                applicationId + "-projections",
+                bootstrapServers,
+                dataDir.resolve("projections"),
+                projectionOverrides));
+    started.push(projections);
+    EventPublisher ingest = EventPublisher.connect(bootstrapServers, serdes);
+    started.push(ingest);
+    api.attach(
+        new LedgerApi.Backend(
+            new ReadModel(projections.kafkaStreams(), rules.calendar()),
+            new QueryRouter(projections.kafkaStreams(), self),
+            ingest));
 
     if (options.simulate()) {
       EventPublisher publisher = EventPublisher.connect(bootstrapServers, serdes);
@@ -184,6 +228,10 @@ public final class LedgerRuntime implements AutoCloseable {
     out.flush();
   }
 
+  private static String advertisedHostDefault(String httpHost) {
+    return httpHost.equals("0.0.0.0") || httpHost.equals("::") ? "127.0.0.1" : httpHost;
+  }
+
   /** Partition count of the input topics (they are all alike; TopicAdmin checked it). */
   private static int partitionCount(String bootstrapServers) {
     try (Admin admin =
@@ -199,11 +247,12 @@ public final class LedgerRuntime implements AutoCloseable {
    * that a restart after a crash takes its partitions back at once instead of waiting for the dead
    * member's session to time out; then every setting that is not the ledger's own, as is.
    */
-  static Map<String, String> streamsOverrides(Path dataDir, Settings settings) throws IOException {
+  static Map<String, String> streamsOverrides(Path dataDir, String member, Settings settings)
+      throws IOException {
     Map<String, String> overrides = new TreeMap<>();
     overrides.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-        "ledger-" + instanceId(dataDir));
+        member + instanceId(dataDir));
     settings
         .asMap()
         .forEach(
@@ -247,10 +296,17 @@ public final class LedgerRuntime implements AutoCloseable {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("kafka", bootstrapServers);
     details.put("streams", streams == null ? "NOT_STARTED" : streams.state().name());
+    details.put("projections", projections == null ? "NOT_STARTED" : projections.state().name());
     details.put(
         "clock",
         options.simulate() ? "simulated" : options.clock().name().toLowerCase(Locale.ROOT));
-    return new Health(running && streams != null && streams.isRunning(), details);
+    return new Health(
+        running
+            && streams != null
+            && streams.isRunning()
+            && projections != null
+            && projections.isRunning(),
+        details);
   }
 
   public String bootstrapServers() {
@@ -263,6 +319,11 @@ public final class LedgerRuntime implements AutoCloseable {
 
   public LedgerStreams streams() {
     return streams;
+  }
+
+  /** The read side's Kafka Streams client (query stores, their metadata). */
+  public LedgerStreams projections() {
+    return projections;
   }
 
   public ApiTokens tokens() {

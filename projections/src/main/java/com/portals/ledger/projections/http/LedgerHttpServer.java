@@ -1,18 +1,17 @@
 package com.portals.ledger.projections.http;
 
 import io.javalin.Javalin;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * The ledger's HTTP API (CONTRACT.md "HTTP API"), on Javalin.
- *
- * <p>{@code GET /health} answers 200 with {@code {"status":"UP", ...}} once the ledger runs and 503
- * with {@code {"status":"DOWN", ...}} before that or after a component failed. It is the only
- * endpoint without a token.
+ * The ledger's HTTP API (CONTRACT.md "HTTP API", see {@link LedgerApi}) on Javalin. {@code GET
+ * /health} answers 200 with {@code {"status":"UP", ...}} once the ledger runs and 503 with {@code
+ * {"status":"DOWN", ...}} before that or after a component failed; it is the only endpoint without
+ * a token.
  */
 public final class LedgerHttpServer implements AutoCloseable {
+
+  /** Largest request body accepted ({@code POST /events}). */
+  public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
 
   private final Javalin app;
 
@@ -20,12 +19,8 @@ public final class LedgerHttpServer implements AutoCloseable {
     this.app = app;
   }
 
-  /**
-   * Starts the server on {@code host}:{@code port} ({@code port} 0 picks a free port).
-   *
-   * @param health asked on every {@code GET /health}
-   */
-  public static LedgerHttpServer start(String host, int port, Supplier<Health> health) {
+  /** Starts the server on {@code host}:{@code port} ({@code port} 0 picks a free port). */
+  public static LedgerHttpServer start(String host, int port, LedgerApi api) {
     Javalin app =
         Javalin.create(
             config -> {
@@ -33,15 +28,8 @@ public final class LedgerHttpServer implements AutoCloseable {
               config.startup.showOldJavalinVersionWarning = false;
               config.jetty.host = host;
               config.jetty.port = port;
-              config.routes.get(
-                  "/health",
-                  ctx -> {
-                    Health current = health.get();
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("status", current.up() ? "UP" : "DOWN");
-                    body.putAll(current.details());
-                    ctx.status(current.up() ? 200 : 503).json(body);
-                  });
+              config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              api.routes(config);
             });
     app.start();
     return new LedgerHttpServer(app);

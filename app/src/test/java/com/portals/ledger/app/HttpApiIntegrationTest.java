@@ -1,0 +1,409 @@
+package com.portals.ledger.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.portals.ledger.app.cli.Settings;
+import com.portals.ledger.app.runtime.LedgerRuntime;
+import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
+import com.portals.ledger.testkit.KafkaClusterExtension;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.StreamSupport;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP API of CONTRACT.md against a running ledger on a real broker: a scenario posted through
+ * {@code POST /events}, then every endpoint, every filter, CSV read back with a CSV parser, and the
+ * 400, 401 and 403 answers.
+ */
+@Timeout(240)
+class HttpApiIntegrationTest {
+
+  private static final String FINANCE = "finance-token-0123456789";
+  private static final String INGEST = "ingest-token-0123456789";
+  private static final String AFF1 = "aff1-token-0123456789";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static final KafkaClusterExtension kafka = new KafkaClusterExtension();
+  @TempDir static Path dir;
+
+  private static LedgerRuntime ledger;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  private static final List<String> SCENARIO =
+      List.of(
+          "{\"type\":\"CommissionRateSet\",\"eventId\":\"r1\",\"category\":\"electronics\",\"rateBps\":900,\"effectiveFrom\":\"2026-01-01T00:00:00Z\"}",
+          "{\"type\":\"ClickRecorded\",\"eventId\":\"c1\",\"clickId\":\"k1\",\"affiliateId\":\"aff-1\",\"trackingId\":\"blog\",\"sessionId\":\"s1\",\"af\":\"sub7\",\"cn\":\"spring\",\"cv\":\"banner-3\",\"dp\":\"x\",\"promotionType\":\"BANNER\",\"occurredAt\":\"2026-01-10T10:00:00Z\"}",
+          "{\"type\":\"ClickRecorded\",\"eventId\":\"c2\",\"clickId\":\"k2\",\"affiliateId\":\"aff-1\",\"trackingId\":\"social\",\"sessionId\":\"s2\",\"promotionType\":\"TEXT_LINK\",\"occurredAt\":\"2026-01-11T10:00:00Z\"}",
+          "{\"type\":\"ClickRecorded\",\"eventId\":\"c3\",\"clickId\":\"k3\",\"affiliateId\":\"aff-1\",\"trackingId\":\"social\",\"sessionId\":\"s3\",\"promotionType\":\"TEXT_LINK\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
+          "{\"type\":\"ClickRecorded\",\"eventId\":\"c4\",\"clickId\":\"k4\",\"affiliateId\":\"aff-2\",\"sessionId\":\"s4\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
+          "{\"type\":\"OrderPlaced\",\"eventId\":\"p1\",\"orderId\":\"o1\",\"sessionId\":\"s1\",\"lines\":[{\"productId\":\"p\",\"category\":\"electronics\",\"amountCents\":50,\"quantity\":1},{\"productId\":\"q\",\"category\":\"electronics\",\"amountCents\":150,\"quantity\":1},{\"productId\":\"r\",\"category\":\"electronics\",\"amountCents\":10000,\"quantity\":1}],\"occurredAt\":\"2026-01-10T10:05:00Z\"}",
+          "{\"type\":\"OrderRefunded\",\"eventId\":\"f1\",\"orderId\":\"o1\",\"refundCents\":2550,\"occurredAt\":\"2026-01-12T08:00:00Z\"}",
+          "{\"type\":\"OrderCompleted\",\"eventId\":\"d1\",\"orderId\":\"o1\",\"occurredAt\":\"2026-01-20T08:00:00Z\"}",
+          "{\"type\":\"OrderPlaced\",\"eventId\":\"p2\",\"orderId\":\"o2\",\"sessionId\":\"s2\",\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":40000,\"quantity\":1}],\"occurredAt\":\"2026-01-11T11:00:00Z\"}",
+          "{\"type\":\"OrderCompleted\",\"eventId\":\"d2\",\"orderId\":\"o2\",\"occurredAt\":\"2026-01-15T08:00:00Z\"}",
+          "{\"type\":\"OrderPlaced\",\"eventId\":\"p3\",\"orderId\":\"o3\",\"sessionId\":\"s3\",\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":5000,\"quantity\":1}],\"occurredAt\":\"2026-01-12T11:00:00Z\"}",
+          "{\"type\":\"OrderCancelled\",\"eventId\":\"x3\",\"orderId\":\"o3\",\"occurredAt\":\"2026-01-13T08:00:00Z\"}",
+          "{\"type\":\"OrderPlaced\",\"eventId\":\"p4\",\"orderId\":\"o4\",\"sessionId\":\"s4\",\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":1000,\"quantity\":1}],\"occurredAt\":\"2026-01-12T11:00:00Z\"}",
+          "{\"type\":\"OrderPlaced\",\"eventId\":\"p5\",\"orderId\":\"o5\",\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":7000,\"quantity\":1}],\"occurredAt\":\"2026-01-12T12:00:00Z\"}",
+          "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"amountCents\":2000,\"bankAccount\":{\"iban\":\"DE89370400440532013000\",\"swift\":\"COBADEFFXXX\",\"holder\":\"Jane Doe\"},\"occurredAt\":\"2026-02-17T09:00:00Z\"}",
+          "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w2\",\"withdrawalId\":\"wd-2\",\"affiliateId\":\"aff-1\",\"amountCents\":99999,\"bankAccount\":{\"iban\":\"DE89370400440532013000\",\"swift\":\"COBADEFFXXX\",\"holder\":\"Jane Doe\"},\"occurredAt\":\"2026-02-17T10:00:00Z\"}",
+          "{\"type\":\"PayoutCompleted\",\"eventId\":\"pay1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"occurredAt\":\"2026-02-18T09:00:00Z\"}",
+          "{\"type\":\"ClockTick\",\"at\":\"2026-02-20T00:00:00Z\"}");
+
+  @BeforeAll
+  static void startLedgerAndPostScenario() throws Exception {
+    Path tokens = dir.resolve("tokens");
+    Files.write(
+        tokens, List.of(FINANCE + " finance", INGEST + " ingest", AFF1 + " affiliate aff-1"));
+    ledger =
+        LedgerRuntime.start(
+            new LedgerRuntime.Options(
+                dir.resolve("data"),
+                kafka.bootstrapServers(),
+                "127.0.0.1",
+                0,
+                tokens,
+                ClockMode.MANUAL,
+                Duration.ofSeconds(1),
+                false,
+                1,
+                3,
+                Settings.empty()),
+            new PrintWriter(new StringWriter()));
+    await("the read side", () -> get("/health", null).statusCode() == 200);
+
+    HttpResponse<String> posted = post("/events", INGEST, String.join("\n", SCENARIO));
+
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    assertThat(JSON.readTree(posted.body()).path("accepted").asInt()).isEqualTo(SCENARIO.size());
+    await(
+        "the paid withdrawal",
+        () -> get("/affiliates/aff-1/withdrawals", FINANCE).body().contains("PAID"));
+  }
+
+  @AfterAll
+  static void stopLedger() {
+    if (ledger != null) {
+      ledger.close();
+    }
+  }
+
+  @Test
+  void shouldShowTheBalanceNowAndAsOfAnyInstant() throws Exception {
+    // o1: 918 earned, 230 refunded, 688 completed 2026-01-20 -> posted 2026-02-16.
+    // o2: 3200 completed 2026-01-15 -> posted 2026-02-02. wd-1: 2000 out (fee 1500), paid.
+    JsonNode now = json(get("/affiliates/aff-1/balance", FINANCE));
+    assertThat(now.path("currency").asText()).isEqualTo("USD");
+    assertThat(now.path("pendingCents").asLong()).isZero();
+    assertThat(now.path("awaitingRefreshCents").asLong()).isZero();
+    assertThat(now.path("balanceCents").asLong()).isEqualTo(688 + 3200 - 2000);
+    assertThat(now.path("withdrawnCents").asLong()).isEqualTo(2000);
+    assertThat(now.path("feesCents").asLong()).isEqualTo(1500);
+    assertThat(now.path("nextRefreshAt").asText()).isEqualTo("2026-03-02T00:00:00Z");
+
+    JsonNode january = json(get("/affiliates/aff-1/balance?asOf=2026-01-21T00:00:00Z", FINANCE));
+    assertThat(january.path("pendingCents").asLong()).isZero();
+    assertThat(january.path("awaitingRefreshCents").asLong()).isEqualTo(688 + 3200);
+    assertThat(january.path("balanceCents").asLong()).isZero();
+    assertThat(january.path("nextRefreshAt").asText()).isEqualTo("2026-02-02T00:00:00Z");
+
+    JsonNode atFirstPosting =
+        json(get("/affiliates/aff-1/balance?asOf=2026-02-02T00:00:00Z", FINANCE));
+    assertThat(atFirstPosting.path("balanceCents").asLong()).isEqualTo(3200);
+    JsonNode justBefore =
+        json(get("/affiliates/aff-1/balance?asOf=2026-02-01T23:59:59.999Z", FINANCE));
+    assertThat(justBefore.path("balanceCents").asLong()).isZero();
+  }
+
+  @Test
+  void shouldListWithdrawalsWithTheirOutcome() throws Exception {
+    JsonNode withdrawals = json(get("/affiliates/aff-1/withdrawals", AFF1));
+
+    assertThat(withdrawals).hasSize(2);
+    JsonNode paid = find(withdrawals, w -> w.path("withdrawalId").asText().equals("wd-1"));
+    assertThat(paid.path("status").asText()).isEqualTo("PAID");
+    assertThat(paid.path("amountCents").asLong()).isEqualTo(2000);
+    assertThat(paid.path("feeCents").asLong()).isEqualTo(1500);
+    assertThat(paid.path("payoutCents").asLong()).isEqualTo(500);
+    assertThat(paid.path("bankAccount").asText()).isEqualTo("****3000");
+    assertThat(paid.toString()).doesNotContain("DE89370400440532013000");
+    JsonNode rejected = find(withdrawals, w -> w.path("withdrawalId").asText().equals("wd-2"));
+    assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
+    assertThat(rejected.path("reason").asText()).isEqualTo("AMOUNT_EXCEEDS_BALANCE");
+  }
+
+  @Test
+  void shouldTrackOrdersWithEveryFilter() throws Exception {
+    assertThat(orderIds("")).containsExactly("o1", "o2", "o3");
+    assertThat(orderIds("?from=2026-01-11&to=2026-01-11")).containsExactly("o2");
+    assertThat(orderIds("?dateType=transaction&from=2026-01-16")).containsExactly("o1");
+    assertThat(orderIds("?trackingId=social")).containsExactly("o2", "o3");
+    assertThat(orderIds("?promotionType=BANNER")).containsExactly("o1");
+    assertThat(orderIds("?status=CANCELLED")).containsExactly("o3");
+    assertThat(orderIds("?status=COMPLETED&trackingId=social")).containsExactly("o2");
+
+    JsonNode o1 =
+        json(get("/affiliates/aff-1/orders?status=COMPLETED&trackingId=blog", FINANCE)).get(0);
+    assertThat(o1.path("orderDate").asText()).isEqualTo("2026-01-10T10:05:00Z");
+    assertThat(o1.path("transactionDate").asText()).isEqualTo("2026-01-20T08:00:00Z");
+    assertThat(o1.path("af").asText()).isEqualTo("sub7");
+    assertThat(o1.path("orderAmountCents").asLong()).isEqualTo(10200);
+    assertThat(o1.path("commissionCents").asLong()).isEqualTo(688);
+  }
+
+  @Test
+  void shouldExportOrdersAsCsvWithTheContractsColumns() throws Exception {
+    HttpResponse<String> response =
+        get("/affiliates/aff-1/orders?format=csv&trackingId=blog", FINANCE);
+
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    List<CSVRecord> rows;
+    List<String> header;
+    try (CSVParser parser =
+        CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .get()
+            .parse(new StringReader(response.body()))) {
+      header = parser.getHeaderNames();
+      rows = parser.getRecords();
+    }
+    assertThat(header)
+        .containsExactly(
+            "order_id",
+            "order_date",
+            "transaction_date",
+            "status",
+            "tracking_id",
+            "af",
+            "cn",
+            "cv",
+            "dp",
+            "promotion_type",
+            "order_amount",
+            "commission");
+    assertThat(rows)
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("order_id")).isEqualTo("o1");
+              assertThat(row.get("status")).isEqualTo("COMPLETED");
+              assertThat(row.get("af")).isEqualTo("sub7");
+              assertThat(row.get("cn")).isEqualTo("spring");
+              assertThat(row.get("cv")).isEqualTo("banner-3");
+              assertThat(row.get("dp")).isEqualTo("x");
+              assertThat(row.get("promotion_type")).isEqualTo("BANNER");
+              assertThat(row.get("order_amount")).isEqualTo("102.00");
+              assertThat(row.get("commission")).isEqualTo("6.88");
+            });
+  }
+
+  @Test
+  void shouldSumIncomeByPeriodAndState() throws Exception {
+    JsonNode months = json(get("/affiliates/aff-1/income?granularity=month", FINANCE));
+
+    JsonNode january = find(months, m -> m.path("period").asText().equals("2026-01"));
+    assertThat(january.path("accruedCents").asLong()).isEqualTo(918 + 3200 + 400);
+    assertThat(january.path("completedCents").asLong()).isEqualTo(688 + 3200);
+    assertThat(january.path("reversedCents").asLong()).isEqualTo(230 + 400);
+    JsonNode february = find(months, m -> m.path("period").asText().equals("2026-02"));
+    assertThat(february.path("postedCents").asLong()).isEqualTo(3200 + 688);
+
+    JsonNode days =
+        json(
+            get("/affiliates/aff-1/income?granularity=day&from=2026-01-12&to=2026-01-13", FINANCE));
+    assertThat(days)
+        .extracting(d -> d.path("period").asText())
+        .containsExactly("2026-01-12", "2026-01-13");
+  }
+
+  @Test
+  void shouldReportTrafficByEveryTrackingField() throws Exception {
+    JsonNode byTracking = json(get("/affiliates/aff-1/traffic", FINANCE));
+    JsonNode social = find(byTracking, g -> g.path("group").asText().equals("social"));
+    assertThat(social.path("clicks").asLong()).isEqualTo(2);
+    assertThat(social.path("orders").asLong()).isEqualTo(2);
+    assertThat(social.path("conversion").decimalValue()).isEqualByComparingTo("1");
+    assertThat(social.path("commissionCents").asLong()).isEqualTo(3200);
+
+    JsonNode byAf = json(get("/affiliates/aff-1/traffic?groupBy=af", FINANCE));
+    assertThat(byAf).extracting(g -> g.path("group").asText()).containsExactly("(none)", "sub7");
+    for (String field : List.of("cn", "cv", "dp")) {
+      assertThat(get("/affiliates/aff-1/traffic?groupBy=" + field, FINANCE).statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void shouldListTheJournalWithCausingEvents() throws Exception {
+    JsonNode journal = json(get("/affiliates/aff-1/journal", AFF1));
+
+    assertThat(journal)
+        .extracting(e -> e.path("causingEventId").asText())
+        .contains("p1", "f1", "d1", "w1", "pay1");
+    for (JsonNode entry : journal) {
+      long sum = 0;
+      for (JsonNode leg : entry.path("legs")) {
+        sum += leg.path("amountCents").asLong();
+      }
+      assertThat(sum).as(entry.path("entryId").asText()).isZero();
+    }
+  }
+
+  @Test
+  void shouldSumEverythingForFinance() throws Exception {
+    JsonNode summary = json(get("/finance/summary", FINANCE));
+
+    assertThat(summary.path("affiliates").asLong()).isEqualTo(2);
+    assertThat(summary.path("withdrawalsPaid").asLong()).isEqualTo(1);
+    assertThat(summary.path("withdrawalsRejected").asLong()).isEqualTo(1);
+    assertThat(summary.path("feesCents").asLong()).isEqualTo(1500);
+    assertThat(summary.path("unattributedOrders").asLong()).isEqualTo(1);
+    assertThat(summary.path("unattributedOrderAmountCents").asLong()).isEqualTo(7000);
+  }
+
+  @Test
+  void shouldAnswer401WithoutAValidToken() throws Exception {
+    assertThat(get("/affiliates/aff-1/balance", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> wrong = get("/affiliates/aff-1/balance", "not-a-known-token-at-all");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(json(wrong).path("error").asText()).isEqualTo("unknown token");
+    assertThat(get("/finance/summary", null).statusCode()).isEqualTo(401);
+    assertThat(post("/events", null, SCENARIO.get(0)).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldAnswer403OutsideTheTokensRole() throws Exception {
+    assertThat(get("/affiliates/aff-2/balance", AFF1).statusCode()).isEqualTo(403);
+    assertThat(get("/affiliates/aff-2/orders", AFF1).statusCode()).isEqualTo(403);
+    assertThat(get("/finance/summary", AFF1).statusCode()).isEqualTo(403);
+    assertThat(get("/affiliates/aff-1/balance", INGEST).statusCode()).isEqualTo(403);
+    assertThat(post("/events", AFF1, SCENARIO.get(0)).statusCode()).isEqualTo(403);
+    assertThat(get("/affiliates/aff-1/balance", AFF1).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldAnswer400WithTheReason() throws Exception {
+    assertThat(error(get("/affiliates/aff-1/orders?dateType=shipping", FINANCE)))
+        .contains("dateType");
+    assertThat(error(get("/affiliates/aff-1/orders?status=LOST", FINANCE))).contains("status");
+    assertThat(error(get("/affiliates/aff-1/orders?promotionType=POPUP", FINANCE)))
+        .contains("promotionType");
+    assertThat(error(get("/affiliates/aff-1/orders?format=xml", FINANCE))).contains("format");
+    assertThat(error(get("/affiliates/aff-1/orders?from=yesterday", FINANCE))).contains("from");
+    assertThat(error(get("/affiliates/aff-1/orders?from=2026-02-01&to=2026-01-01", FINANCE)))
+        .contains("after");
+    assertThat(error(get("/affiliates/aff-1/income?granularity=week", FINANCE)))
+        .contains("granularity");
+    assertThat(error(get("/affiliates/aff-1/traffic?groupBy=country", FINANCE)))
+        .contains("groupBy");
+    assertThat(error(get("/affiliates/aff-1/balance?asOf=soon", FINANCE))).contains("asOf");
+    assertThat(get("/affiliates/nobody/balance", FINANCE).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void shouldReportEachBadLineOfPostedEventsByNumber() throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/events",
+            INGEST,
+            SCENARIO.get(1)
+                + "\n{\"type\":\"OrderCompleted\",\"eventId\":\"z\",\"occurredAt\":\"2026-01-20T08:00:00Z\"}\nnot json");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode body = json(response);
+    assertThat(body.path("accepted").asInt()).isEqualTo(1);
+    assertThat(body.path("rejected")).hasSize(2);
+    assertThat(body.path("rejected").get(0).path("line").asInt()).isEqualTo(2);
+    assertThat(body.path("rejected").get(0).path("reason").asText())
+        .isEqualTo("missing field 'orderId'");
+    assertThat(body.path("rejected").get(1).path("line").asInt()).isEqualTo(3);
+    assertThat(error(post("/events", INGEST, ""))).contains("empty");
+  }
+
+  // --- helpers
+
+  private static List<String> orderIds(String query) throws Exception {
+    JsonNode orders = json(get("/affiliates/aff-1/orders" + query, FINANCE));
+    return StreamSupport.stream(orders.spliterator(), false)
+        .map(o -> o.path("orderId").asText())
+        .toList();
+  }
+
+  private static JsonNode find(JsonNode array, Predicate<JsonNode> test) {
+    for (JsonNode element : array) {
+      if (test.test(element)) {
+        return element;
+      }
+    }
+    throw new AssertionError("nothing matches in " + array);
+  }
+
+  private static String error(HttpResponse<String> response) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    return json(response).path("error").asText();
+  }
+
+  private static JsonNode json(HttpResponse<String> response) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isBetween(200, 499);
+    return JSON.readTree(response.body());
+  }
+
+  private static HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String path, String token, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(
+        request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void await(String what, Condition condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.holds()) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+}

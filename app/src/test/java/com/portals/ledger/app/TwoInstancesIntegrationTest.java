@@ -1,0 +1,168 @@
+package com.portals.ledger.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.portals.ledger.app.cli.Settings;
+import com.portals.ledger.app.runtime.LedgerRuntime;
+import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
+import com.portals.ledger.projections.store.ProjectionStores;
+import com.portals.ledger.testkit.KafkaClusterExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances of the ledger, one application: Kafka Streams spreads the partitions over both, and
+ * either instance answers for any affiliate, forwarding to the instance that holds it.
+ */
+@Timeout(300)
+class TwoInstancesIntegrationTest {
+
+  private static final String FINANCE = "finance-token-0123456789";
+  private static final int AFFILIATES = 12;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static final KafkaClusterExtension kafka = new KafkaClusterExtension();
+  @TempDir Path dir;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private LedgerRuntime start(String name, Path tokens) throws Exception {
+    return LedgerRuntime.start(
+        new LedgerRuntime.Options(
+            dir.resolve(name),
+            kafka.bootstrapServers(),
+            "127.0.0.1",
+            0,
+            tokens,
+            ClockMode.MANUAL,
+            Duration.ofSeconds(1),
+            false,
+            1,
+            4,
+            Settings.empty()),
+        new PrintWriter(new StringWriter()));
+  }
+
+  @Test
+  void shouldAnswerForEveryAffiliateFromEitherInstance() throws Exception {
+    Path tokens = dir.resolve("tokens");
+    Files.createDirectories(dir);
+    Files.write(tokens, List.of(FINANCE + " finance"));
+    try (LedgerRuntime first = start("first", tokens);
+        LedgerRuntime second = start("second", tokens)) {
+      List<String> events = new ArrayList<>();
+      for (int i = 1; i <= AFFILIATES; i++) {
+        events.add(
+            "{\"type\":\"ClickRecorded\",\"eventId\":\"c"
+                + i
+                + "\",\"clickId\":\"k"
+                + i
+                + "\",\"affiliateId\":\"aff-"
+                + i
+                + "\",\"sessionId\":\"s"
+                + i
+                + "\",\"occurredAt\":\"2026-01-10T10:00:00Z\"}");
+        events.add(
+            "{\"type\":\"OrderPlaced\",\"eventId\":\"p"
+                + i
+                + "\",\"orderId\":\"o"
+                + i
+                + "\",\"sessionId\":\"s"
+                + i
+                + "\",\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":"
+                + (i * 1000)
+                + ",\"quantity\":1}],\"occurredAt\":\"2026-01-10T10:05:00Z\"}");
+      }
+      events.add("{\"type\":\"ClockTick\",\"at\":\"2026-01-11T00:00:00Z\"}");
+      assertThat(post(first, String.join("\n", events)).statusCode()).isEqualTo(200);
+
+      int remoteForFirst = 0;
+      int remoteForSecond = 0;
+      for (int i = 1; i <= AFFILIATES; i++) {
+        String affiliate = "aff-" + i;
+        long expected = i * 1000L * 8 / 100;
+        JsonNode fromFirst = awaitBalance(first, affiliate);
+        JsonNode fromSecond = awaitBalance(second, affiliate);
+        assertThat(fromFirst.path("pendingCents").asLong()).as(affiliate).isEqualTo(expected);
+        assertThat(fromSecond).as(affiliate).isEqualTo(fromFirst);
+        assertThat(owner(first, affiliate)).as(affiliate).isEqualTo(owner(second, affiliate));
+        remoteForFirst += isLocal(first, affiliate) ? 0 : 1;
+        remoteForSecond += isLocal(second, affiliate) ? 0 : 1;
+      }
+      assertThat(remoteForFirst).as("affiliates the first instance forwarded").isPositive();
+      assertThat(remoteForSecond).as("affiliates the second instance forwarded").isPositive();
+
+      JsonNode summary = JSON.readTree(get(second, "/finance/summary").body());
+      assertThat(summary.path("affiliates").asLong()).isEqualTo(AFFILIATES);
+      assertThat(summary.path("pendingCents").asLong())
+          .isEqualTo(8L * 10 * (AFFILIATES * (AFFILIATES + 1) / 2));
+    }
+  }
+
+  private static KeyQueryMetadata metadata(LedgerRuntime ledger, String affiliate) {
+    return ledger
+        .projections()
+        .kafkaStreams()
+        .queryMetadataForKey(ProjectionStores.ACCOUNTS, affiliate, Serdes.String().serializer());
+  }
+
+  private static String owner(LedgerRuntime ledger, String affiliate) {
+    return metadata(ledger, affiliate).activeHost().toString();
+  }
+
+  private static boolean isLocal(LedgerRuntime ledger, String affiliate) {
+    return metadata(ledger, affiliate).activeHost().port() == ledger.httpPort();
+  }
+
+  private JsonNode awaitBalance(LedgerRuntime ledger, String affiliate) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    HttpResponse<String> last = null;
+    while (System.nanoTime() < deadline) {
+      last = get(ledger, "/affiliates/" + affiliate + "/balance");
+      if (last.statusCode() == 200) {
+        return JSON.readTree(last.body());
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "no balance of "
+            + affiliate
+            + ": "
+            + (last == null ? "" : last.statusCode() + " " + last.body()));
+  }
+
+  private HttpResponse<String> get(LedgerRuntime ledger, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + path))
+            .header("Authorization", "Bearer " + FINANCE)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(LedgerRuntime ledger, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + "/events"))
+            .header("Authorization", "Bearer " + FINANCE)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,375 @@
+package com.portals.ledger.projections.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.portals.ledger.projections.http.ApiTokens.Role;
+import com.portals.ledger.projections.query.BadRequestException;
+import com.portals.ledger.projections.query.FinanceSummary;
+import com.portals.ledger.projections.query.IncomeReport;
+import com.portals.ledger.projections.query.OrderQuery;
+import com.portals.ledger.projections.query.Period;
+import com.portals.ledger.projections.query.QueryRouter;
+import com.portals.ledger.projections.query.ReadModel;
+import com.portals.ledger.projections.query.ReadModel.BalanceView;
+import com.portals.ledger.projections.query.StoreUnavailableException;
+import com.portals.ledger.projections.query.TrafficReport;
+import com.portals.ledger.schemas.publish.EventPublisher;
+import com.portals.ledger.schemas.publish.EventPublisher.RejectedLine;
+import com.portals.ledger.schemas.publish.EventPublisher.Report;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * The endpoints of CONTRACT.md "HTTP API". Each affiliate endpoint checks the token, then answers
+ * from this instance's stores or forwards to the instance that holds the affiliate; finance totals
+ * add up every instance's part. Until the read side runs, and while it rebalances, queries answer
+ * 503 with {@code Retry-After} rather than data from the wrong store.
+ */
+public final class LedgerApi {
+
+  /** What the API reads and writes with, once the ledger has started. */
+  public record Backend(ReadModel reads, QueryRouter router, EventPublisher publisher) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Access access;
+  private final Supplier<Health> health;
+  private final AtomicReference<Backend> backend = new AtomicReference<>();
+  private final Forwarder forwarder = new Forwarder();
+
+  public LedgerApi(ApiTokens tokens, Supplier<Health> health) {
+    this.access = new Access(tokens);
+    this.health = health;
+  }
+
+  /** Connects the API to the running read side and publisher. */
+  public void attach(Backend running) {
+    backend.set(running);
+  }
+
+  /** Disconnects it: queries answer 503 again (the ledger is stopping). */
+  public void detach() {
+    backend.set(null);
+  }
+
+  void routes(JavalinConfig config) {
+    config.routes.get("/health", this::health);
+    config.routes.post("/events", this::postEvents);
+    config.routes.get("/affiliates/{id}/balance", this::balance);
+    config.routes.get("/affiliates/{id}/withdrawals", this::withdrawals);
+    config.routes.get("/affiliates/{id}/orders", this::orders);
+    config.routes.get("/affiliates/{id}/income", this::income);
+    config.routes.get("/affiliates/{id}/traffic", this::traffic);
+    config.routes.get("/affiliates/{id}/journal", this::journal);
+    config.routes.get("/finance/summary", this::financeSummary);
+    config.routes.get("/internal/finance/summary", this::localSummary);
+    config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+    config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+    config.routes.exception(
+        StoreUnavailableException.class,
+        (e, ctx) -> {
+          ctx.header("Retry-After", "1");
+          error(ctx, 503, e.getMessage());
+        });
+    // Javalin's own 404 for an unknown path is plain text; the API speaks JSON.
+    config.routes.error(
+        404,
+        "*",
+        ctx -> {
+          String answer = ctx.result();
+          if (answer == null || !answer.startsWith("{")) {
+            error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+          }
+        });
+  }
+
+  private static void error(Context ctx, int status, String message) {
+    if (status == 401) {
+      ctx.header("WWW-Authenticate", "Bearer");
+    }
+    ctx.status(status).json(JSON.createObjectNode().put("error", message));
+  }
+
+  private Backend backend() {
+    Backend running = backend.get();
+    if (running == null) {
+      throw new StoreUnavailableException("the ledger is starting");
+    }
+    return running;
+  }
+
+  // --- GET /health
+
+  private void health(Context ctx) {
+    Health current = health.get();
+    ObjectNode body = JSON.createObjectNode().put("status", current.up() ? "UP" : "DOWN");
+    current.details().forEach((key, value) -> body.putPOJO(key, value));
+    ctx.status(current.up() ? 200 : 503).json(body);
+  }
+
+  // --- POST /events
+
+  private void postEvents(Context ctx) {
+    access.require(ctx, Role.INGEST, Role.FINANCE);
+    String body = ctx.body();
+    if (body.isBlank()) {
+      throw new BadRequestException("the body is empty: send JSON lines of CONTRACT.md events");
+    }
+    List<String> lines = body.lines().toList();
+    Report report = backend().publisher().publish(lines);
+    ObjectNode answer = JSON.createObjectNode().put("accepted", report.accepted());
+    ArrayNode rejected = answer.putArray("rejected");
+    for (RejectedLine line : report.rejected()) {
+      rejected.addObject().put("line", line.line()).put("reason", line.reason());
+    }
+    if (!report.allAccepted()) {
+      answer.put("error", report.rejected().size() + " of " + lines.size() + " lines rejected");
+    }
+    ctx.status(report.allAccepted() ? 200 : 400).json(answer);
+  }
+
+  // --- affiliate endpoints
+
+  /**
+   * The stores to answer from if this instance holds the affiliate; empty once the request was
+   * forwarded to the instance that does (and answered from there). Access is checked before.
+   */
+  private Optional<ReadModel> local(Context ctx) {
+    String affiliateId = ctx.pathParam("id");
+    Backend running = backend();
+    Optional<HostInfo> owner = running.router().remoteOwner(affiliateId);
+    if (owner.isPresent()) {
+      forwarder.forward(ctx, owner.get());
+      return Optional.empty();
+    }
+    return Optional.of(running.reads());
+  }
+
+  private void balance(Context ctx) {
+    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    Instant asOf = instantParam(ctx, "asOf");
+    Optional<ReadModel> reads = local(ctx);
+    if (reads.isEmpty()) {
+      return;
+    }
+    String affiliateId = ctx.pathParam("id");
+    if (!reads.get().hasAccount(affiliateId)) {
+      throw ApiException.notFound("affiliate " + affiliateId + " has no account");
+    }
+    BalanceView view =
+        reads
+            .get()
+            .balance(affiliateId, asOf)
+            .orElse(new BalanceView(affiliateId, 0, 0, 0, 0, 0, null, null, 0));
+    writeJson(ctx, json -> Views.balance(json, view, asOf));
+  }
+
+  private void withdrawals(Context ctx) {
+    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    Optional<ReadModel> reads = local(ctx);
+    if (reads.isPresent()) {
+      writeJsonArray(
+          ctx,
+          json ->
+              reads
+                  .get()
+                  .withdrawals(
+                      ctx.pathParam("id"), row -> write(() -> Views.withdrawal(json, row))));
+    }
+  }
+
+  private void orders(Context ctx) {
+    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    OrderQuery query =
+        OrderQuery.parse(
+            ctx.queryParam("from"),
+            ctx.queryParam("to"),
+            ctx.queryParam("dateType"),
+            ctx.queryParam("trackingId"),
+            ctx.queryParam("promotionType"),
+            ctx.queryParam("status"));
+    String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
+    if (!format.equals("json") && !format.equals("csv")) {
+      throw new BadRequestException("'format'='" + format + "' must be json or csv");
+    }
+    Optional<ReadModel> reads = local(ctx);
+    if (reads.isEmpty()) {
+      return;
+    }
+    String affiliateId = ctx.pathParam("id");
+    Period scan = query.scanPeriod();
+    if (format.equals("csv")) {
+      ctx.contentType("text/csv; charset=utf-8");
+      ctx.header("Content-Disposition", "attachment; filename=\"orders-" + affiliateId + ".csv\"");
+      try (Writer writer = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
+          CSVPrinter csv = new CSVPrinter(writer, Views.ORDER_CSV)) {
+        reads
+            .get()
+            .ordersPlaced(
+                affiliateId,
+                scan.from(),
+                scan.to(),
+                order -> {
+                  if (query.matches(order)) {
+                    Views.orderCsv(csv, order);
+                  }
+                });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return;
+    }
+    writeJsonArray(
+        ctx,
+        json ->
+            reads
+                .get()
+                .ordersPlaced(
+                    affiliateId,
+                    scan.from(),
+                    scan.to(),
+                    order -> {
+                      if (query.matches(order)) {
+                        write(() -> Views.order(json, order));
+                      }
+                    }));
+  }
+
+  private void income(Context ctx) {
+    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    Period period = Period.parse(ctx.queryParam("from"), ctx.queryParam("to"));
+    IncomeReport report =
+        new IncomeReport(IncomeReport.Granularity.parse(ctx.queryParam("granularity")));
+    Optional<ReadModel> reads = local(ctx);
+    if (reads.isEmpty()) {
+      return;
+    }
+    reads.get().journalBetween(ctx.pathParam("id"), period.from(), period.to(), report::add);
+    writeJsonArray(ctx, json -> report.rows().forEach(row -> write(() -> Views.income(json, row))));
+  }
+
+  private void traffic(Context ctx) {
+    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    Period period = Period.parse(ctx.queryParam("from"), ctx.queryParam("to"));
+    TrafficReport report = new TrafficReport(TrafficReport.field(ctx.queryParam("groupBy")));
+    Optional<ReadModel> reads = local(ctx);
+    if (reads.isEmpty()) {
+      return;
+    }
+    String affiliateId = ctx.pathParam("id");
+    reads.get().clicks(affiliateId, period.from(), period.to(), report::addClick);
+    reads.get().ordersPlaced(affiliateId, period.from(), period.to(), report::addOrder);
+    writeJsonArray(
+        ctx, json -> report.rows().forEach(row -> write(() -> Views.traffic(json, row))));
+  }
+
+  private void journal(Context ctx) {
+    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    Optional<ReadModel> reads = local(ctx);
+    if (reads.isPresent()) {
+      writeJsonArray(
+          ctx,
+          json ->
+              reads
+                  .get()
+                  .journal(
+                      ctx.pathParam("id"), entry -> write(() -> Views.journalEntry(json, entry))));
+    }
+  }
+
+  // --- finance
+
+  private void financeSummary(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    Backend running = backend();
+    FinanceSummary total = running.reads().localSummary();
+    for (HostInfo other : running.router().otherInstances()) {
+      try {
+        total =
+            total.plus(
+                JSON.readValue(
+                    forwarder.get(ctx, other, "/internal/finance/summary"), FinanceSummary.class));
+      } catch (IOException e) {
+        throw new StoreUnavailableException(
+            "instance " + other + " sent an unreadable summary: " + e.getMessage());
+      }
+    }
+    FinanceSummary sum = total;
+    Instant now = running.reads().now();
+    writeJson(ctx, json -> Views.summary(json, sum, now));
+  }
+
+  private void localSummary(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    ctx.json(backend().reads().localSummary());
+  }
+
+  // --- writing
+
+  private interface JsonWriting {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  private static void write(IoAction action) {
+    try {
+      action.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeJson(Context ctx, JsonWriting body) {
+    ctx.contentType("application/json");
+    try (OutputStream out = ctx.outputStream();
+        JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+      body.write(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JSON array written element by element onto the response, never held in memory whole. */
+  private static void writeJsonArray(Context ctx, JsonWriting elements) {
+    writeJson(
+        ctx,
+        json -> {
+          json.writeStartArray();
+          elements.write(json);
+          json.writeEndArray();
+        });
+  }
+
+  private static Instant instantParam(Context ctx, String name) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value.strip()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new BadRequestException(
+          "'" + name + "'='" + value + "' is not an instant (e.g. 2026-02-16T00:00:00Z)");
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package com.portals.ledger.projections.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.portals.ledger.avro.ledger.JournalEntry;
+import com.portals.ledger.avro.ledger.JournalLeg;
+import com.portals.ledger.avro.ledger.OrderState;
+import com.portals.ledger.avro.ledger.TrackedClick;
+import com.portals.ledger.avro.ledger.WithdrawalDecision;
+import com.portals.ledger.domain.money.Money;
+import com.portals.ledger.projections.query.FinanceSummary;
+import com.portals.ledger.projections.query.IncomeReport;
+import com.portals.ledger.projections.query.OrderRows;
+import com.portals.ledger.projections.query.ReadModel.BalanceView;
+import com.portals.ledger.projections.query.TrafficReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * How the API writes each record: the JSON fields of CONTRACT.md (plus a few more, never renamed),
+ * the CSV columns of the order report. Written field by field onto the response stream.
+ */
+final class Views {
+
+  /** CSV columns of live order tracking, as CONTRACT.md names them. */
+  static final List<String> ORDER_CSV_COLUMNS =
+      List.of(
+          "order_id",
+          "order_date",
+          "transaction_date",
+          "status",
+          "tracking_id",
+          "af",
+          "cn",
+          "cv",
+          "dp",
+          "promotion_type",
+          "order_amount",
+          "commission");
+
+  static final CSVFormat ORDER_CSV =
+      CSVFormat.DEFAULT
+          .builder()
+          .setHeader(ORDER_CSV_COLUMNS.toArray(String[]::new))
+          .setRecordSeparator("\n")
+          .get();
+
+  private Views() {}
+
+  /** A balance; {@code asOf} (null for now) is repeated in the answer when asked for. */
+  static void balance(JsonGenerator json, BalanceView b, Instant asOf) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("affiliateId", b.affiliateId());
+    json.writeStringField("currency", "USD");
+    json.writeNumberField("pendingCents", b.pendingCents());
+    json.writeNumberField("awaitingRefreshCents", b.awaitingRefreshCents());
+    json.writeNumberField("balanceCents", b.balanceCents());
+    json.writeNumberField("withdrawnCents", b.withdrawnCents());
+    json.writeNumberField("feesCents", b.feesCents());
+    instant(json, "nextRefreshAt", b.nextRefreshAt());
+    instant(json, "lastEntryAt", b.asOf());
+    json.writeNumberField("entries", b.entries());
+    if (asOf != null) {
+      instant(json, "asOf", asOf);
+    }
+    json.writeEndObject();
+  }
+
+  static void withdrawal(JsonGenerator json, WithdrawalDecision w) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("withdrawalId", w.getWithdrawalId());
+    json.writeStringField("status", w.getStatus().name());
+    json.writeNumberField("amountCents", w.getAmountCents());
+    json.writeNumberField("feeCents", w.getFeeCents());
+    json.writeNumberField("payoutCents", w.getPayoutCents());
+    json.writeStringField("reason", w.getReason());
+    if (w.getRequestedAmountCents() != null) {
+      json.writeNumberField("requestedAmountCents", w.getRequestedAmountCents());
+    } else {
+      json.writeNullField("requestedAmountCents");
+    }
+    json.writeStringField("message", w.getMessage());
+    json.writeStringField("bankAccount", w.getBankAccountMasked());
+    instant(json, "decidedAt", w.getDecidedAt());
+    json.writeEndObject();
+  }
+
+  static void order(JsonGenerator json, OrderState o) throws IOException {
+    TrackedClick click = o.getClick();
+    json.writeStartObject();
+    json.writeStringField("orderId", o.getOrderId());
+    instant(json, "orderDate", o.getPlacedAt());
+    instant(json, "transactionDate", o.getCompletedAt());
+    json.writeStringField("status", OrderRows.status(o));
+    json.writeStringField("trackingId", click == null ? null : click.getTrackingId());
+    json.writeStringField("af", click == null ? null : click.getAf());
+    json.writeStringField("cn", click == null ? null : click.getCn());
+    json.writeStringField("cv", click == null ? null : click.getCv());
+    json.writeStringField("dp", click == null ? null : click.getDp());
+    json.writeStringField("promotionType", click == null ? null : click.getPromotionType());
+    json.writeNumberField("orderAmountCents", o.getAmountCents());
+    json.writeNumberField("commissionCents", OrderRows.commissionCents(o));
+    json.writeNumberField("refundedCents", o.getRefundedCents());
+    json.writeEndObject();
+  }
+
+  static void orderCsv(CSVPrinter csv, OrderState o) {
+    TrackedClick click = o.getClick();
+    try {
+      csv.printRecord(
+          o.getOrderId(),
+          o.getPlacedAt().toString(),
+          o.getCompletedAt() == null ? "" : o.getCompletedAt().toString(),
+          OrderRows.status(o),
+          click == null ? "" : nullToEmpty(click.getTrackingId()),
+          click == null ? "" : nullToEmpty(click.getAf()),
+          click == null ? "" : nullToEmpty(click.getCn()),
+          click == null ? "" : nullToEmpty(click.getCv()),
+          click == null ? "" : nullToEmpty(click.getDp()),
+          click == null ? "" : nullToEmpty(click.getPromotionType()),
+          Money.cents(o.getAmountCents()).toDollars(),
+          Money.cents(OrderRows.commissionCents(o)).toDollars());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void journalEntry(JsonGenerator json, JournalEntry e) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("entryId", e.getEntryId());
+    json.writeStringField("kind", e.getKind().name());
+    instant(json, "effectiveAt", e.getEffectiveAt());
+    json.writeStringField("causingEventId", e.getCausingEventId());
+    json.writeStringField("orderId", e.getOrderId());
+    json.writeStringField("withdrawalId", e.getWithdrawalId());
+    json.writeArrayFieldStart("legs");
+    for (JournalLeg leg : e.getLegs()) {
+      json.writeStartObject();
+      json.writeStringField("account", leg.getAccount());
+      json.writeNumberField("amountCents", leg.getAmountCents());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  static void income(JsonGenerator json, IncomeReport.Row row) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("period", row.period());
+    json.writeNumberField("accruedCents", row.accruedCents());
+    json.writeNumberField("completedCents", row.completedCents());
+    json.writeNumberField("postedCents", row.postedCents());
+    json.writeNumberField("reversedCents", row.reversedCents());
+    json.writeEndObject();
+  }
+
+  static void traffic(JsonGenerator json, TrafficReport.Row row) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("group", row.group());
+    json.writeNumberField("clicks", row.clicks());
+    json.writeNumberField("orders", row.orders());
+    json.writeNumberField("conversion", row.conversion());
+    json.writeNumberField("commissionCents", row.commissionCents());
+    json.writeEndObject();
+  }
+
+  static void summary(JsonGenerator json, FinanceSummary s, Instant now) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("currency", "USD");
+    instant(json, "ledgerTime", now);
+    json.writeNumberField("affiliates", s.affiliates());
+    json.writeNumberField("pendingCents", s.pendingCents());
+    json.writeNumberField("awaitingRefreshCents", s.awaitingRefreshCents());
+    json.writeNumberField("balanceCents", s.balanceCents());
+    json.writeNumberField("withdrawnCents", s.withdrawnCents());
+    json.writeNumberField("feesCents", s.feesCents());
+    json.writeNumberField("withdrawalsAccepted", s.withdrawalsAccepted());
+    json.writeNumberField("withdrawalsRejected", s.withdrawalsRejected());
+    json.writeNumberField("withdrawalsPaid", s.withdrawalsPaid());
+    json.writeNumberField("withdrawalsFailed", s.withdrawalsFailed());
+    json.writeNumberField("payoutsDueCents", s.payoutsDueCents());
+    json.writeNumberField("unattributedOrders", s.unattributedOrders());
+    json.writeNumberField("unattributedOrderAmountCents", s.unattributedOrderAmountCents());
+    json.writeEndObject();
+  }
+
+  private static void instant(JsonGenerator json, String field, Instant instant)
+      throws IOException {
+    json.writeStringField(field, instant == null ? null : instant.toString());
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
+  }
+}

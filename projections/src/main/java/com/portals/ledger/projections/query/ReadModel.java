@@ -1,0 +1,249 @@
+package com.portals.ledger.projections.query;
+
+import com.portals.ledger.avro.events.ClickRecorded;
+import com.portals.ledger.avro.internal.AccountState;
+import com.portals.ledger.avro.internal.CycleAmount;
+import com.portals.ledger.avro.ledger.JournalEntry;
+import com.portals.ledger.avro.ledger.OrderState;
+import com.portals.ledger.avro.ledger.WithdrawalDecision;
+import com.portals.ledger.domain.time.SettlementCalendar;
+import com.portals.ledger.projections.store.ProjectionStores;
+import com.portals.ledger.streams.stage.Keys;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads this instance's query stores. Every method reads what this instance holds; routing a query
+ * to the instance that holds an affiliate is {@link QueryRouter}'s job. Large answers are handed to
+ * a consumer one row at a time, straight from a store iterator, never collected.
+ *
+ * @throws StoreUnavailableException (from every method) while the stores cannot be read: the
+ *     instance is starting, rebalancing or restoring
+ */
+public final class ReadModel {
+
+  private final KafkaStreams streams;
+  private final SettlementCalendar calendar;
+
+  public ReadModel(KafkaStreams streams, SettlementCalendar calendar) {
+    this.streams = streams;
+    this.calendar = calendar;
+  }
+
+  /** An affiliate's account as the API shows it. */
+  public record BalanceView(
+      String affiliateId,
+      long pendingCents,
+      long awaitingRefreshCents,
+      long balanceCents,
+      long withdrawnCents,
+      long feesCents,
+      Instant nextRefreshAt,
+      Instant asOf,
+      long entries) {}
+
+  /** The ledger's time: the latest clock tick it has read (EPOCH before the first). */
+  public Instant now() {
+    Long now = store(ProjectionStores.CLOCK, String.class, Long.class).get(ProjectionStores.NOW);
+    return now == null ? Instant.EPOCH : Instant.ofEpochMilli(now);
+  }
+
+  /**
+   * The affiliate's account now, or as of {@code asOf} (after every entry effective at or before
+   * it); empty if the affiliate has no journal entry at all (by then).
+   */
+  public Optional<BalanceView> balance(String affiliateId, Instant asOf) {
+    if (asOf == null) {
+      AccountState latest =
+          store(ProjectionStores.ACCOUNTS, String.class, AccountState.class).get(affiliateId);
+      Instant now = now();
+      return Optional.ofNullable(latest)
+          .map(state -> view(state, now.isAfter(state.getAsOf()) ? now : state.getAsOf()));
+    }
+    ReadOnlyKeyValueStore<Bytes, AccountState> history =
+        store(ProjectionStores.BALANCE_HISTORY, Bytes.class, AccountState.class);
+    Bytes from = ProjectionStores.prefix(affiliateId);
+    Bytes to = Keys.afterPrefix(ProjectionStores.at(affiliateId, asOf));
+    try (KeyValueIterator<Bytes, AccountState> it = history.reverseRange(from, to)) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, AccountState> entry = it.next();
+        if (entry.key.compareTo(to) < 0) {
+          return Optional.of(view(entry.value, asOf));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the affiliate has any journal entry. */
+  public boolean hasAccount(String affiliateId) {
+    return store(ProjectionStores.ACCOUNTS, String.class, AccountState.class).get(affiliateId)
+        != null;
+  }
+
+  private BalanceView view(AccountState state, Instant at) {
+    long awaiting = 0;
+    Long firstCycle = null;
+    for (CycleAmount bucket : state.getAwaiting()) {
+      awaiting += bucket.getCents();
+      if (firstCycle == null || bucket.getCycle() < firstCycle) {
+        firstCycle = bucket.getCycle();
+      }
+    }
+    Instant nextRefresh =
+        firstCycle == null
+            ? calendar.nextCloseAfter(at)
+            : calendar.postingInstantOfCycle(firstCycle);
+    return new BalanceView(
+        state.getAffiliateId(),
+        state.getPendingCents(),
+        awaiting,
+        state.getBalanceCents(),
+        state.getWithdrawnCents(),
+        state.getFeesCents(),
+        nextRefresh,
+        state.getAsOf(),
+        state.getEntryCount());
+  }
+
+  /** Every withdrawal of the affiliate, latest decision each. */
+  public void withdrawals(String affiliateId, Consumer<WithdrawalDecision> sink) {
+    scanPrefix(ProjectionStores.WITHDRAWALS, WithdrawalDecision.class, affiliateId, sink);
+  }
+
+  /** The affiliate's journal, oldest entry first. */
+  public void journal(String affiliateId, Consumer<JournalEntry> sink) {
+    scanPrefix(ProjectionStores.JOURNAL, JournalEntry.class, affiliateId, sink);
+  }
+
+  /** Journal entries effective in [{@code from}, {@code to}), in effective order. */
+  public void journalBetween(
+      String affiliateId, Instant from, Instant to, Consumer<JournalEntry> sink) {
+    ReadOnlyKeyValueStore<Bytes, AccountState> history =
+        store(ProjectionStores.BALANCE_HISTORY, Bytes.class, AccountState.class);
+    ReadOnlyKeyValueStore<Bytes, JournalEntry> journal =
+        store(ProjectionStores.JOURNAL, Bytes.class, JournalEntry.class);
+    Bytes lower =
+        from == null
+            ? ProjectionStores.prefix(affiliateId)
+            : ProjectionStores.at(affiliateId, from);
+    Bytes upper =
+        to == null
+            ? Keys.afterPrefix(ProjectionStores.prefix(affiliateId))
+            : ProjectionStores.at(affiliateId, to);
+    try (KeyValueIterator<Bytes, AccountState> it = history.range(lower, upper)) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, AccountState> entry = it.next();
+        if (entry.key.compareTo(upper) < 0) {
+          JournalEntry journalEntry =
+              journal.get(ProjectionStores.journalKey(affiliateId, entry.value.getEntryCount()));
+          if (journalEntry != null) {
+            sink.accept(journalEntry);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The affiliate's orders placed in [{@code from}, {@code to}) (either may be null), by order
+   * time.
+   */
+  public void ordersPlaced(
+      String affiliateId, Instant from, Instant to, Consumer<OrderState> sink) {
+    scanTime(ProjectionStores.ORDERS, OrderState.class, affiliateId, from, to, sink);
+  }
+
+  /** Clicks on the affiliate's links in [{@code from}, {@code to}) (either may be null). */
+  public void clicks(String affiliateId, Instant from, Instant to, Consumer<ClickRecorded> sink) {
+    scanTime(ProjectionStores.CLICKS, ClickRecorded.class, affiliateId, from, to, sink);
+  }
+
+  /** What this instance holds, summed. */
+  public FinanceSummary localSummary() {
+    FinanceSummary.Builder summary = new FinanceSummary.Builder();
+    Instant now = now();
+    try (KeyValueIterator<String, AccountState> it =
+        store(ProjectionStores.ACCOUNTS, String.class, AccountState.class).all()) {
+      while (it.hasNext()) {
+        summary.add(view(it.next().value, now));
+      }
+    }
+    try (KeyValueIterator<Bytes, WithdrawalDecision> it =
+        store(ProjectionStores.WITHDRAWALS, Bytes.class, WithdrawalDecision.class).all()) {
+      while (it.hasNext()) {
+        WithdrawalDecision decision = it.next().value;
+        summary.addWithdrawal(decision.getStatus(), decision.getPayoutCents());
+      }
+    }
+    ordersPlaced(
+        ProjectionStores.UNATTRIBUTED,
+        null,
+        null,
+        order -> summary.addUnattributed(order.getAmountCents()));
+    return summary.build();
+  }
+
+  private <V> void scanPrefix(
+      String storeName, Class<V> type, String affiliateId, Consumer<V> sink) {
+    Bytes prefix = ProjectionStores.prefix(affiliateId);
+    Bytes upper = Keys.afterPrefix(prefix);
+    ReadOnlyKeyValueStore<Bytes, V> store = store(storeName, Bytes.class, type);
+    try (KeyValueIterator<Bytes, V> it = store.range(prefix, upper)) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, V> entry = it.next();
+        if (entry.key.compareTo(upper) < 0) {
+          sink.accept(entry.value);
+        }
+      }
+    }
+  }
+
+  private <V> void scanTime(
+      String storeName,
+      Class<V> type,
+      String affiliateId,
+      Instant from,
+      Instant to,
+      Consumer<V> sink) {
+    Bytes lower =
+        from == null
+            ? ProjectionStores.prefix(affiliateId)
+            : ProjectionStores.at(affiliateId, from);
+    Bytes upper =
+        to == null
+            ? Keys.afterPrefix(ProjectionStores.prefix(affiliateId))
+            : ProjectionStores.at(affiliateId, to);
+    ReadOnlyKeyValueStore<Bytes, V> store = store(storeName, Bytes.class, type);
+    try (KeyValueIterator<Bytes, V> it = store.range(lower, upper)) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, V> entry = it.next();
+        if (entry.key.compareTo(upper) < 0) {
+          sink.accept(entry.value);
+        }
+      }
+    }
+  }
+
+  private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, Class<K> keys, Class<V> values) {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      throw new StoreUnavailableException("the read side is " + streams.state() + ", not RUNNING");
+    }
+    try {
+      return streams.store(
+          StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+    } catch (InvalidStateStoreException e) {
+      throw new StoreUnavailableException(
+          "store " + name + " cannot be read now: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package com.portals.ledger.projections.store;
+
+import com.portals.ledger.streams.stage.Keys;
+import java.time.Instant;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * Names and keys of the read side's query stores. Every store is keyed by affiliate first, so all
+ * of an affiliate's data lives in one task, on one instance, and a range scan over the affiliate's
+ * prefix reads it in order.
+ */
+public final class ProjectionStores {
+
+  /** Latest account figures per affiliate (key: affiliateId). */
+  public static final String ACCOUNTS = "projection-accounts";
+
+  /** Account figures after every journal entry (key: affiliate, effective time, entry number). */
+  public static final String BALANCE_HISTORY = "projection-balance-history";
+
+  /** Journal entries in the order they were written (key: affiliate, entry number). */
+  public static final String JOURNAL = "projection-journal";
+
+  /** Latest decision of every withdrawal (key: affiliate, withdrawal row). */
+  public static final String WITHDRAWALS = "projection-withdrawals";
+
+  /** Orders attributed to an affiliate (key: affiliate, order time, orderId); "" holds the rest. */
+  public static final String ORDERS = "projection-orders";
+
+  /** Clicks on an affiliate's links (key: affiliate, click time, clickId). */
+  public static final String CLICKS = "projection-clicks";
+
+  /** The ledger's time: the latest clock tick (key: {@value #NOW}). */
+  public static final String CLOCK = "projection-clock";
+
+  public static final String NOW = "now";
+
+  /** Owner of orders that are attributed to no affiliate. */
+  public static final String UNATTRIBUTED = "";
+
+  private ProjectionStores() {}
+
+  /** Every key of {@code affiliateId} starts with this. */
+  public static Bytes prefix(String affiliateId) {
+    return Keys.builder().string(affiliateId).build();
+  }
+
+  /** The first key of {@code affiliateId} at or after {@code at} in a time-keyed store. */
+  public static Bytes at(String affiliateId, Instant at) {
+    return Keys.builder().string(affiliateId).instant(at).build();
+  }
+
+  public static Bytes historyKey(String affiliateId, Instant effectiveAt, long entryNumber) {
+    return Keys.builder().string(affiliateId).instant(effectiveAt).signedLong(entryNumber).build();
+  }
+
+  public static Bytes journalKey(String affiliateId, long entryNumber) {
+    return Keys.builder().string(affiliateId).signedLong(entryNumber).build();
+  }
+
+  public static Bytes withdrawalKey(String affiliateId, String row) {
+    return Keys.builder().string(affiliateId).tail(row).build();
+  }
+
+  public static Bytes orderKey(String affiliateId, Instant placedAt, String orderId) {
+    return Keys.builder().string(affiliateId).instant(placedAt).tail(orderId).build();
+  }
+
+  public static Bytes clickKey(String affiliateId, Instant occurredAt, String clickId) {
+    return Keys.builder().string(affiliateId).instant(occurredAt).tail(clickId).build();
+  }
+}

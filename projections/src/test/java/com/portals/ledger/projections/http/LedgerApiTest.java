@@ -1,0 +1,119 @@
+package com.portals.ledger.projections.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.portals.ledger.domain.time.SettlementCalendar;
+import com.portals.ledger.projections.query.QueryRouter;
+import com.portals.ledger.projections.query.ReadModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API's answers that need no data: 503 with Retry-After while the read side cannot answer
+ * (starting, or a Kafka Streams client that is not RUNNING, as during a rebalance), 401, 403, and
+ * the health check.
+ */
+class LedgerApiTest {
+
+  private static final String FINANCE = "finance-token-0123456789";
+  private static final String AFF1 = "aff1-token-0123456789";
+
+  @TempDir Path stateDir;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ApiTokens tokens =
+      ApiTokens.parse(List.of(FINANCE + " finance", AFF1 + " affiliate aff-1"), "test");
+  private final LedgerApi api =
+      new LedgerApi(tokens, () -> new Health(false, Map.of("streams", "REBALANCING")));
+  private final LedgerHttpServer server = LedgerHttpServer.start("127.0.0.1", 0, api);
+  private KafkaStreams notRunning;
+
+  @AfterEach
+  void stop() {
+    server.close();
+    if (notRunning != null) {
+      notRunning.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void shouldAnswer503WithRetryAfterWhileTheLedgerStarts() throws Exception {
+    HttpResponse<String> response = get("/affiliates/aff-1/balance", FINANCE);
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).contains("1");
+    assertThat(response.body()).isEqualTo("{\"error\":\"the ledger is starting\"}");
+  }
+
+  @Test
+  void shouldAnswer503RatherThanReadAStoreThatIsNotRunning() throws Exception {
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "not-running");
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream("anything");
+    notRunning = new KafkaStreams(builder.build(), config);
+    api.attach(
+        new LedgerApi.Backend(
+            new ReadModel(notRunning, SettlementCalendar.DEFAULT),
+            new QueryRouter(notRunning, new HostInfo("127.0.0.1", server.port())),
+            null));
+
+    for (String path :
+        List.of("/affiliates/aff-1/balance", "/affiliates/aff-1/orders", "/finance/summary")) {
+      HttpResponse<String> response = get(path, FINANCE);
+      assertThat(response.statusCode()).as(path).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).as(path).contains("1");
+      assertThat(response.body()).as(path).contains("CREATED, not RUNNING");
+    }
+  }
+
+  @Test
+  void shouldCheckTheTokenBeforeAnythingElse() throws Exception {
+    HttpResponse<String> missing = get("/affiliates/aff-1/orders?dateType=nonsense", null);
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(get("/affiliates/aff-2/orders?dateType=nonsense", AFF1).statusCode()).isEqualTo(403);
+    assertThat(get("/affiliates/aff-1/orders?dateType=nonsense", AFF1).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void shouldReportHealthWithoutAToken() throws Exception {
+    HttpResponse<String> health = get("/health", null);
+
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.body()).isEqualTo("{\"status\":\"DOWN\",\"streams\":\"REBALANCING\"}");
+  }
+
+  @Test
+  void shouldAnswerUnknownPathsWithJson404() throws Exception {
+    HttpResponse<String> response = get("/nowhere", FINANCE);
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).contains("\"error\"");
+  }
+}
