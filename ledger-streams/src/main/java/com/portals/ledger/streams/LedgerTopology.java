@@ -1,6 +1,7 @@
 package com.portals.ledger.streams;
 
 import com.portals.ledger.avro.events.ClickRecorded;
+import com.portals.ledger.avro.events.ClockTick;
 import com.portals.ledger.avro.events.CommissionRateSet;
 import com.portals.ledger.avro.events.OrderCancelled;
 import com.portals.ledger.avro.events.OrderCompleted;
@@ -12,6 +13,7 @@ import com.portals.ledger.avro.events.WithdrawalRequested;
 import com.portals.ledger.avro.internal.AccountState;
 import com.portals.ledger.avro.internal.AttributedOrder;
 import com.portals.ledger.avro.internal.HeldEvents;
+import com.portals.ledger.avro.internal.HeldInput;
 import com.portals.ledger.avro.internal.StageMessage;
 import com.portals.ledger.avro.internal.Watermark;
 import com.portals.ledger.avro.ledger.Balance;
@@ -32,8 +34,10 @@ import com.portals.ledger.streams.stage.StagePartitioner;
 import com.portals.ledger.streams.stage.WatermarkedStage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -69,23 +73,57 @@ public final class LedgerTopology {
    * @param inputs where the input topics are
    * @param outputs where the ledger's output topics are (a replay writes to prefixed ones)
    * @param partitions partition count of the input topics; every stage has as many tasks
+   * @param inputEnd where to stop reading each input partition (exclusive end offset): a replay
+   *     rebuilds the history as it was when it started; empty: read everything, forever
    */
   public record Config(
       TopicNamespace inputs,
       TopicNamespace outputs,
       int partitions,
       LedgerRules rules,
-      LedgerSerdes serdes) {
+      LedgerSerdes serdes,
+      Map<TopicPartition, Long> inputEnd) {
     public Config {
       Objects.requireNonNull(inputs, "inputs");
       Objects.requireNonNull(outputs, "outputs");
       Objects.requireNonNull(rules, "rules");
       Objects.requireNonNull(serdes, "serdes");
+      inputEnd = Map.copyOf(inputEnd);
       if (partitions < 1) {
         throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
       }
     }
+
+    /** The live ledger: every record of the inputs, as they come. */
+    public Config(
+        TopicNamespace inputs,
+        TopicNamespace outputs,
+        int partitions,
+        LedgerRules rules,
+        LedgerSerdes serdes) {
+      this(inputs, outputs, partitions, rules, serdes, Map.of());
+    }
   }
+
+  /**
+   * Names of the repartition topics between stages; Kafka Streams calls them {@code
+   * <application.id>-<name>-repartition}.
+   */
+  public static final String INTAKE_TO_ATTRIBUTION = "intake-to-attribution";
+
+  public static final String INTAKE_TO_ORDERS = "intake-to-orders";
+  public static final String INTAKE_TO_ACCOUNTS = "intake-to-accounts";
+  public static final String ATTRIBUTION_TO_ORDERS = "attribution-to-orders";
+  public static final String ORDERS_TO_ACCOUNTS = "orders-to-accounts";
+
+  /** Every repartition topic between stages. */
+  public static final List<String> REPARTITIONS =
+      List.of(
+          INTAKE_TO_ATTRIBUTION,
+          INTAKE_TO_ORDERS,
+          INTAKE_TO_ACCOUNTS,
+          ATTRIBUTION_TO_ORDERS,
+          ORDERS_TO_ACCOUNTS);
 
   private LedgerTopology() {}
 
@@ -110,24 +148,26 @@ public final class LedgerTopology {
     // --- intake
     KStream<String, SpecificRecord> intake =
         inputs.process(
-            () -> new IntakeProcessor(config.inputs(), serdes),
+            () -> new IntakeProcessor(config.inputs(), serdes, config.inputEnd()),
             Named.as("intake"),
             IntakeProcessor.CLOCK_STORE,
+            IntakeProcessor.BARRIERS_STORE,
+            IntakeProcessor.HELD_STORE,
             IntakeProcessor.SEEN_RATES_STORE);
     publish(intake, "intake", Rejection.class, Topics.REJECTIONS, config);
     KStream<String, StageMessage> intakeMessages = messages(intake, "intake");
     KStream<String, StageMessage> attributionInput =
         intakeMessages
             .filter((key, message) -> forAttribution(message), Named.as("intake-for-attribution"))
-            .repartition(repartitioned("intake-to-attribution", n, serdes));
+            .repartition(repartitioned(INTAKE_TO_ATTRIBUTION, n, serdes));
     KStream<String, StageMessage> intakeToOrders =
         intakeMessages
             .filter((key, message) -> forOrders(message), Named.as("intake-for-orders"))
-            .repartition(repartitioned("intake-to-orders", n, serdes));
+            .repartition(repartitioned(INTAKE_TO_ORDERS, n, serdes));
     KStream<String, StageMessage> intakeToAccounts =
         intakeMessages
             .filter((key, message) -> forAccounts(message), Named.as("intake-for-accounts"))
-            .repartition(repartitioned("intake-to-accounts", n, serdes));
+            .repartition(repartitioned(INTAKE_TO_ACCOUNTS, n, serdes));
 
     // --- attribution
     KStream<String, SpecificRecord> attribution =
@@ -142,7 +182,7 @@ public final class LedgerTopology {
     publish(attribution, AttributionProcessor.STAGE, Rejection.class, Topics.REJECTIONS, config);
     KStream<String, StageMessage> attributionToOrders =
         messages(attribution, AttributionProcessor.STAGE)
-            .repartition(repartitioned("attribution-to-orders", n, serdes));
+            .repartition(repartitioned(ATTRIBUTION_TO_ORDERS, n, serdes));
 
     // --- orders
     List<String> ordersExpect = new ArrayList<>(intakeSources);
@@ -165,7 +205,7 @@ public final class LedgerTopology {
     publish(orders, OrderProcessor.STAGE, OrderState.class, Topics.ORDER_STATES, config);
     KStream<String, StageMessage> ordersToAccounts =
         messages(orders, OrderProcessor.STAGE)
-            .repartition(repartitioned("orders-to-accounts", n, serdes));
+            .repartition(repartitioned(ORDERS_TO_ACCOUNTS, n, serdes));
 
     // --- accounts
     List<String> accountsExpect = new ArrayList<>(intakeSources);
@@ -267,7 +307,13 @@ public final class LedgerTopology {
 
   private static void addStores(StreamsBuilder builder, LedgerSerdes serdes) {
     Serde<StageMessage> message = serdes.internal(StageMessage.class);
-    keyValue(builder, IntakeProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long());
+    // Written for every input record and mostly overwritten or deleted within a commit interval:
+    // cached, so that the changelog sees the net change.
+    cachedKeyValue(builder, IntakeProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long());
+    keyValue(
+        builder, IntakeProcessor.BARRIERS_STORE, Serdes.Long(), serdes.internal(ClockTick.class));
+    cachedKeyValue(
+        builder, IntakeProcessor.HELD_STORE, Serdes.Bytes(), serdes.internal(HeldInput.class));
     keyValue(builder, IntakeProcessor.SEEN_RATES_STORE, Serdes.String(), Serdes.String());
     for (String stage :
         List.of(AttributionProcessor.STAGE, OrderProcessor.STAGE, AccountProcessor.STAGE)) {
@@ -305,6 +351,13 @@ public final class LedgerTopology {
         serdes.internal(WithdrawalDecision.class));
     keyValue(builder, AccountProcessor.POSTING_INDEX, Serdes.Bytes(), Serdes.ByteArray());
     keyValue(builder, AccountProcessor.SEEN_STORE, Serdes.String(), Serdes.String());
+  }
+
+  private static <K, V> void cachedKeyValue(
+      StreamsBuilder builder, String name, Serde<K> keys, Serde<V> values) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
+            .withCachingEnabled());
   }
 
   private static <K, V> void keyValue(

@@ -1,5 +1,6 @@
 package com.portals.ledger.streams;
 
+import com.portals.ledger.avro.events.ClockTick;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
@@ -132,6 +133,18 @@ final class LedgerDriver implements AutoCloseable {
   /** A clock tick at {@code instant}: the ledger's time moves on. */
   LedgerDriver tick(String instant) {
     return given("{\"type\":\"ClockTick\",\"at\":\"" + Instant.parse(instant) + "\"}");
+  }
+
+  /**
+   * A clock tick at {@code instant} that names where the input topics ended when it was sent (as
+   * {@code ledger tick} does): topic name to end offset of the test driver's single partition.
+   */
+  LedgerDriver tickAfter(String instant, Map<String, Long> positions) {
+    Instant at = Instant.parse(instant);
+    ClockTick tick =
+        ClockTick.newBuilder().setAt(at).setPositions(new HashMap<>(positions)).build();
+    return givenBytes(
+        Topics.CLOCK, null, Topics.CLOCK.valueSerde(serdes).serializer().serialize("", tick), at);
   }
 
   private void drain() {

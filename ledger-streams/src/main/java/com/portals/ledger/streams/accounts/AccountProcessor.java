@@ -72,7 +72,7 @@ public final class AccountProcessor extends WatermarkedStage {
   }
 
   @Override
-  protected boolean applyOnArrival(StageMessage message) {
+  protected boolean applyOnArrival(StageMessage message, Instant orderAt) {
     Object body = message.getBody();
     if (body instanceof Movement) {
       return false;
@@ -118,7 +118,7 @@ public final class AccountProcessor extends WatermarkedStage {
   }
 
   @Override
-  protected void apply(StageMessage message) {
+  protected void apply(StageMessage message, Instant orderAt) {
     Object body = message.getBody();
     if (body instanceof Movement movement) {
       applyMovement(Mapping.movement(movement));

@@ -18,6 +18,7 @@ import com.portals.ledger.streams.stage.WatermarkedStage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
@@ -63,7 +64,7 @@ public final class AttributionProcessor extends WatermarkedStage {
   }
 
   @Override
-  protected boolean applyOnArrival(StageMessage message) {
+  protected boolean applyOnArrival(StageMessage message, Instant orderAt) {
     Object body = message.getBody();
     String first = seen.firstSeen(Events.idOf(body), message.getOrigin());
     if (first != null) {
@@ -74,9 +75,10 @@ public final class AttributionProcessor extends WatermarkedStage {
       return true;
     }
     if (body instanceof ClickRecorded click) {
-      clicks.put(clickKey(click.getSessionId(), click.getOccurredAt(), click.getClickId()), click);
+      // A late click counts from when the ledger could order it (orderAt), live and in a replay.
+      clicks.put(clickKey(click.getSessionId(), orderAt, click.getClickId()), click);
       expiry.add(
-          click.getOccurredAt(),
+          orderAt,
           click.getSessionId() + "\u0000" + click.getClickId(),
           click.getSessionId().getBytes(StandardCharsets.UTF_8));
       return true;
@@ -100,10 +102,12 @@ public final class AttributionProcessor extends WatermarkedStage {
   }
 
   @Override
-  protected void apply(StageMessage message) {
+  protected void apply(StageMessage message, Instant orderAt) {
     OrderPlaced placed = (OrderPlaced) message.getBody();
     TrackedClick click =
-        lastClick(placed.getSessionId(), placed.getOccurredAt()).map(Mapping::tracked).orElse(null);
+        lastClick(placed.getSessionId(), placed.getOccurredAt(), orderAt)
+            .map(Mapping::tracked)
+            .orElse(null);
     AttributedOrder attributed =
         AttributedOrder.newBuilder().setPlaced(placed).setClick(click).build();
     emit(
@@ -114,20 +118,22 @@ public final class AttributionProcessor extends WatermarkedStage {
 
   /**
    * The click the domain attributes an order at {@code at} to, reading only the session's clicks
-   * alive then.
+   * alive then that the ledger knew of by {@code orderAt} (clicks are stored under the instant they
+   * were ordered at, which is later than their own time only for clicks that came late).
    */
-  private Optional<Click> lastClick(String sessionId, Instant at) {
+  private Optional<Click> lastClick(String sessionId, Instant at, Instant orderAt) {
     Bytes from = clickKey(sessionId, at.minus(ttl), "");
-    Bytes to = Keys.afterPrefix(Keys.builder().string(sessionId).instant(at).build());
-    try (KeyValueIterator<Bytes, ClickRecorded> it = clicks.reverseRange(from, to)) {
+    Bytes to = Keys.afterPrefix(Keys.builder().string(sessionId).instant(orderAt).build());
+    List<Click> candidates = new ArrayList<>();
+    try (KeyValueIterator<Bytes, ClickRecorded> it = clicks.range(from, to)) {
       while (it.hasNext()) {
         var entry = it.next();
         if (entry.key.compareTo(to) < 0) {
-          return Attribution.attribute(List.of(Mapping.click(entry.value)), at, ttl);
+          candidates.add(Mapping.click(entry.value));
         }
       }
     }
-    return Optional.empty();
+    return Attribution.attribute(candidates, at, ttl);
   }
 
   @Override

@@ -89,10 +89,12 @@ public final class OrderProcessor extends WatermarkedStage {
   }
 
   @Override
-  protected boolean applyOnArrival(StageMessage message) {
+  protected boolean applyOnArrival(StageMessage message, Instant orderAt) {
     Object body = message.getBody();
     if (body instanceof CommissionRateSet rate) {
-      rates.put(rateKey(rate.getCategory(), rate.getEffectiveFrom()), rate);
+      // A rate that arrives after orders of its effective time were priced applies from orderAt.
+      Instant from = rate.getEffectiveFrom().isBefore(orderAt) ? orderAt : rate.getEffectiveFrom();
+      rates.put(rateKey(rate.getCategory(), from), rate);
       return true;
     }
     String first = seen.firstSeen(Events.idOf(body), message.getOrigin());
@@ -123,7 +125,7 @@ public final class OrderProcessor extends WatermarkedStage {
   }
 
   @Override
-  protected void apply(StageMessage message) {
+  protected void apply(StageMessage message, Instant orderAt) {
     if (message.getBody() instanceof AttributedOrder attributed) {
       place(message, attributed);
       return;

@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * instant). Whether the watermark advances in small steps (live) or in one leap (a replay), the
  * same inputs are applied in the same order.
  *
- * <p>An input older than the watermark when it arrives ("late": its upstream broke the promise of a
- * tick) is applied at once; the ledger cannot do better, and counts it.
+ * <p>An input older than the latest watermark of the source that sent it ("late": its upstream
+ * broke the promise of a tick) is ordered as of that watermark instead of its own time: where it
+ * stands in its source's stream is fixed, so a replay orders it the same way; the ledger counts it.
+ * An input from an unnamed source (written before messages named theirs) that is older than the
+ * stage's watermark is applied at once.
  *
  * <p>Stores: {@code <stage>-buffer} (pending inputs), {@code <stage>-watermarks} (latest watermark
  * per source), plus the subclass's own.
@@ -106,27 +109,43 @@ public abstract class WatermarkedStage
       onWatermark(mark);
       return;
     }
-    if (applyOnArrival(message)) {
-      return;
-    }
     SpecificRecord body = (SpecificRecord) message.getBody();
     Instant time = timeOf(body);
-    if (watermark != null && time.isBefore(watermark)) {
+    Instant sourceMark = message.getSource() == null ? null : sourceMarks.get(message.getSource());
+    Instant orderAt = time;
+    if (sourceMark != null && time.isBefore(sourceMark)) {
+      orderAt = sourceMark;
+      lateInputs++;
+      log.debug(
+          "{}: input at {} arrived after watermark {} of {}",
+          stage,
+          time,
+          sourceMark,
+          message.getSource());
+    }
+    if (applyOnArrival(message, orderAt)) {
+      return;
+    }
+    if (message.getSource() == null && watermark != null && time.isBefore(watermark)) {
       lateInputs++;
       log.debug("{}: input at {} arrived after watermark {}", stage, time, watermark);
-      apply(message);
+      apply(message, time);
       drain(watermark);
       return;
     }
     buffer.put(
-        Keys.builder().instant(time).priority(priorityOf(body)).tail(idOf(body)).build(), message);
+        Keys.builder().instant(orderAt).priority(priorityOf(body)).tail(idOf(body)).build(),
+        message);
   }
 
   /**
    * Applies inputs that need no ordering (they only fill a store that later lookups read as of a
    * time, like clicks and rates) and returns true; false for inputs to buffer.
+   *
+   * @param orderAt the input's time, or the later watermark of its source if it arrived late: the
+   *     time as of which lookups are to see it
    */
-  protected abstract boolean applyOnArrival(StageMessage message);
+  protected abstract boolean applyOnArrival(StageMessage message, Instant orderAt);
 
   /** The event time of an input. */
   protected abstract Instant timeOf(SpecificRecord body);
@@ -137,8 +156,13 @@ public abstract class WatermarkedStage
   /** What makes an input unique at its instant and priority (its event id). */
   protected abstract String idOf(SpecificRecord body);
 
-  /** Applies one input, in order. */
-  protected abstract void apply(StageMessage message);
+  /**
+   * Applies one input, in order.
+   *
+   * @param orderAt the instant it is ordered at: its own time, or its source's watermark if it
+   *     arrived late
+   */
+  protected abstract void apply(StageMessage message, Instant orderAt);
 
   /** Resets the cursors of the stage's schedule indices: a drain begins. */
   protected abstract void beginDrain();
@@ -228,7 +252,7 @@ public abstract class WatermarkedStage
       } else {
         buffer.delete(input.key);
         cursor = input.key;
-        apply(input.value);
+        apply(input.value, inputTime);
       }
     }
   }
@@ -239,8 +263,14 @@ public abstract class WatermarkedStage
     }
   }
 
-  /** Forwards an output record with an explicit, event-derived timestamp. */
+  /**
+   * Forwards an output record with an explicit, event-derived timestamp; a message to the next
+   * stage is marked as sent by this task.
+   */
   protected void emit(String key, SpecificRecord value, Instant timestamp) {
+    if (value instanceof StageMessage message && message.getSource() == null) {
+      message.setSource(stage + "-" + context.taskId().partition());
+    }
     context.forward(new Record<>(key, value, timestamp.toEpochMilli()));
   }
 }

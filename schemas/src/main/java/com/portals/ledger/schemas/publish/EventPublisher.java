@@ -15,16 +15,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -34,20 +40,30 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * every partition of {@code ledger.clock}. Used by {@code ledger publish}, {@code ledger tick} and
  * {@code POST /events}, so that an event is judged and routed alike wherever it enters.
  *
- * <p>A bad line does not stop the others: it is reported with its number and reason.
+ * <p>A bad line does not stop the others: it is reported with its number and reason. A tick is sent
+ * only once every line before it is acknowledged, so that it is a barrier on the broker too.
  */
 public final class EventPublisher implements AutoCloseable {
 
   private final Producer<String, byte[]> producer;
   private final LedgerSerdes serdes;
   private final TopicNamespace namespace;
+  private final InputPositions positions;
   private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
+  /**
+   * @param positions where the input topics end when a tick is sent, recorded on the tick; {@link
+   *     InputPositions#none()} for ticks without positions
+   */
   public EventPublisher(
-      Producer<String, byte[]> producer, LedgerSerdes serdes, TopicNamespace namespace) {
+      Producer<String, byte[]> producer,
+      LedgerSerdes serdes,
+      TopicNamespace namespace,
+      InputPositions positions) {
     this.producer = producer;
     this.serdes = serdes;
     this.namespace = namespace;
+    this.positions = positions;
   }
 
   /** A publisher with its own idempotent producer on {@code bootstrapServers}. */
@@ -62,7 +78,21 @@ public final class EventPublisher implements AutoCloseable {
         new KafkaProducer<>(
             producerConfig(bootstrapServers), new StringSerializer(), new ByteArraySerializer()),
         serdes,
-        namespace);
+        namespace,
+        InputPositions.of(Admin.create(adminConfig(bootstrapServers)), Duration.ofSeconds(20)));
+  }
+
+  /** Settings of the admin client that reads the input topics' end offsets for ticks. */
+  public static Map<String, Object> adminConfig(String bootstrapServers) {
+    return Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers,
+        AdminClientConfig.CLIENT_ID_CONFIG,
+        "ledger-publisher-positions",
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        15000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        20000);
   }
 
   /**
@@ -145,15 +175,59 @@ public final class EventPublisher implements AutoCloseable {
     }
     long timestamp = event.timestamp().toEpochMilli();
     if (event.toEveryPartition()) {
+      // A tick promises that everything before it is published. The producer does not keep the
+      // order of records across partitions, so everything sent so far must be on the broker
+      // before the tick is sent; and the ledger's consumer may read the tick before it has
+      // fetched those records, so each tick names the end of every input partition it comes
+      // after (see IntakeProcessor).
+      producer.flush();
+      int count = partitionCount(name);
+      Map<TopicPartition, Long> ends = positions.ends(inputPartitions(count));
       List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-      for (int partition = 0; partition < partitionCount(name); partition++) {
-        records.add(new ProducerRecord<>(name, partition, timestamp, event.key(), value));
+      for (int partition = 0; partition < count; partition++) {
+        byte[] bytes = value;
+        if (!ends.isEmpty() && event.value() instanceof ClockTick tick) {
+          bytes =
+              topic
+                  .valueSerde(serdes)
+                  .serializer()
+                  .serialize(name, withPositions(tick, ends, partition));
+        }
+        records.add(new ProducerRecord<>(name, partition, timestamp, event.key(), bytes));
       }
       sending.send(number, records);
     } else {
       sending.send(
           number, List.of(new ProducerRecord<>(name, null, timestamp, event.key(), value)));
     }
+  }
+
+  /** The partitions whose ends a tick records: every input topic but the clock. */
+  private Set<TopicPartition> inputPartitions(int count) {
+    Set<TopicPartition> partitions = new HashSet<>();
+    for (Topic<?> input : Topics.inputs()) {
+      if (input.equals(Topics.CLOCK)) {
+        continue;
+      }
+      String inputName = namespace.name(input);
+      int inputCount = Math.min(count, partitionCount(inputName));
+      for (int partition = 0; partition < inputCount; partition++) {
+        partitions.add(new TopicPartition(inputName, partition));
+      }
+    }
+    return partitions;
+  }
+
+  private static ClockTick withPositions(
+      ClockTick tick, Map<TopicPartition, Long> ends, int partition) {
+    Map<String, Long> own = new TreeMap<>();
+    ends.forEach(
+        (topicPartition, end) -> {
+          if (topicPartition.partition() == partition) {
+            own.put(topicPartition.topic(), end);
+          }
+        });
+    return ClockTick.newBuilder(tick).setPositions(own).build();
   }
 
   private int partitionCount(String topic) {
@@ -170,7 +244,11 @@ public final class EventPublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(30));
+    try {
+      producer.close(Duration.ofSeconds(30));
+    } finally {
+      positions.close();
+    }
   }
 
   /**
