@@ -31,7 +31,7 @@ import java.util.Random;
  * time, but never after a tick that passed it: ticks are watermarks, and a history that broke that
  * promise would have no single right answer.
  */
-final class Histories {
+public final class Histories {
 
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   private static final String[] AFFILIATES = {"aff-1", "aff-2", "aff-3"};
@@ -49,7 +49,7 @@ final class Histories {
   }
 
   /** The JSON lines of one random history, in publish order, ticks included. */
-  static List<String> generate(long seed) {
+  public static List<String> generate(long seed) {
     return new Histories(seed).build();
   }
 
@@ -234,7 +234,7 @@ final class Histories {
   }
 
   /** The event time of a published line (its record timestamp). */
-  static Instant timeOf(String line) {
+  public static Instant timeOf(String line) {
     return ((Parsed) EventJson.parse(line)).timestamp();
   }
 }

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The topology's output records in the shape of the reference model's result, to compare them. */
-final class Outputs {
+public final class Outputs {
 
   private Outputs() {}
 
-  static Map<String, List<JournalEntry>> journalByAffiliate(
+  public static Map<String, List<JournalEntry>> journalByAffiliate(
       List<com.portals.ledger.avro.ledger.JournalEntry> journal) {
     return journal.stream()
         .map(Mapping::journalEntry)
@@ -27,7 +27,8 @@ final class Outputs {
                 JournalEntry::affiliateId, LinkedHashMap::new, Collectors.toList()));
   }
 
-  static Map<String, List<Withdrawal>> decisionsByAffiliate(List<WithdrawalDecision> decisions) {
+  public static Map<String, List<Withdrawal>> decisionsByAffiliate(
+      List<WithdrawalDecision> decisions) {
     return decisions.stream()
         .map(Mapping::withdrawal)
         .collect(
@@ -35,12 +36,12 @@ final class Outputs {
                 Withdrawal::affiliateId, LinkedHashMap::new, Collectors.toList()));
   }
 
-  static List<Rejected> rejected(List<Rejection> rejections) {
+  public static List<Rejected> rejected(List<Rejection> rejections) {
     return rejections.stream().map(r -> new Rejected(r.getReasonCode(), r.getEventId())).toList();
   }
 
   /** Pending, awaiting refresh, balance, withdrawn, fees, entries. */
-  static List<Long> figures(Balance b) {
+  public static List<Long> figures(Balance b) {
     return List.of(
         b.getPendingCents(),
         b.getAwaitingRefreshCents(),
@@ -51,7 +52,7 @@ final class Outputs {
   }
 
   /** Pending, awaiting refresh, balance, withdrawn, fees, entries. */
-  static List<Long> figures(Account a) {
+  public static List<Long> figures(Account a) {
     return List.of(
         a.pending().cents(),
         a.awaitingRefresh().cents(),

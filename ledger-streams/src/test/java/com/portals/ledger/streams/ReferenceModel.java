@@ -57,13 +57,13 @@ import java.util.TreeMap;
  *
  * <p>Property tests require the topology to produce exactly what this produces.
  */
-final class ReferenceModel {
+public final class ReferenceModel {
 
   /** A rejection as the model sees it: reason code and event id. */
-  record Rejected(String code, String eventId) {}
+  public record Rejected(String code, String eventId) {}
 
   /** What the ledger should hold after the latest tick. */
-  record Result(
+  public record Result(
       Map<String, List<JournalEntry>> journal,
       Map<String, Account> accounts,
       Map<String, List<Withdrawal>> decisions,
@@ -81,14 +81,14 @@ final class ReferenceModel {
   private final List<Rejected> publishRejections = new ArrayList<>();
   private Instant watermark;
 
-  ReferenceModel(LedgerRules rules) {
+  public ReferenceModel(LedgerRules rules) {
     this.rules = rules;
     this.lifecycle = new OrderLifecycle(rules);
     this.book = new AccountBook(rules);
   }
 
   /** Takes one published line. */
-  void publish(String line) {
+  public void publish(String line) {
     Parsed parsed = (Parsed) EventJson.parse(line);
     Object event = parsed.value();
     if (event instanceof OrderEvent envelope) {
@@ -135,7 +135,7 @@ final class ReferenceModel {
   }
 
   /** The ledger as of the latest tick. */
-  Result result() {
+  public Result result() {
     List<Rejected> rejections = new ArrayList<>(publishRejections);
     Map<String, Order> orders = new LinkedHashMap<>();
     Map<String, List<Movement>> movements = new HashMap<>();

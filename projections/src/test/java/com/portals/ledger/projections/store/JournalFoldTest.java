@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The read side folds account figures from journal entries alone, like an auditor would. */
-class ProjectionProcessorTest {
+class JournalFoldTest {
 
   private static final String AFF = "aff-1";
 
@@ -88,11 +88,11 @@ class ProjectionProcessorTest {
                 "2026-02-18T00:00:00Z",
                 null));
 
-    AccountState state = ProjectionProcessor.empty(AFF);
+    AccountState state = JournalFold.empty(AFF);
     AccountState afterRefund = null;
     AccountState afterWithdrawal = null;
     for (JournalEntry entry : journal) {
-      state = ProjectionProcessor.fold(state, entry);
+      state = JournalFold.fold(state, entry);
       if (entry.getKind() == EntryKind.COMMISSION_REFUNDED) {
         afterRefund = state;
       }

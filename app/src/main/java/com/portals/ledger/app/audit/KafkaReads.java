@@ -1,0 +1,139 @@
+package com.portals.ledger.app.audit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What the audit needs to know of topics: where their partitions end, how far a consumer group got,
+ * and their committed records up to a given end.
+ */
+final class KafkaReads {
+
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private final Admin admin;
+  private final String bootstrapServers;
+
+  KafkaReads(Admin admin, String bootstrapServers) {
+    this.admin = admin;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** Every partition of {@code topics}. */
+  List<TopicPartition> partitions(Collection<String> topics) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (TopicDescription description :
+        get(admin.describeTopics(topics).allTopicNames()).values()) {
+      description
+          .partitions()
+          .forEach(p -> partitions.add(new TopicPartition(description.name(), p.partition())));
+    }
+    return partitions;
+  }
+
+  /** The end of each partition a read_committed consumer sees (the last stable offset). */
+  Map<TopicPartition, Long> committedEnds(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResultInfo> answer =
+        get(
+            admin
+                .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all());
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    answer.forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  /** Offsets committed by {@code group} (partitions it never committed are absent). */
+  Map<TopicPartition, Long> groupOffsets(String group) {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    committed.forEach(
+        (tp, offset) -> {
+          if (offset != null) {
+            offsets.put(tp, offset.offset());
+          }
+        });
+    return offsets;
+  }
+
+  /** Topics whose name starts with {@code prefix}. */
+  List<String> topicsStartingWith(String prefix) {
+    return get(admin.listTopics().names()).stream()
+        .filter(name -> name.startsWith(prefix))
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Reads every committed record of the partitions of {@code ends} before their end, partition by
+   * partition in offset order.
+   */
+  void read(Map<TopicPartition, Long> ends, Consumer<ConsumerRecord<String, byte[]>> sink) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "ledger-audit-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+        TopicPartition partition = end.getKey();
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (consumer.position(partition) < end.getValue()) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "could not read " + partition + " up to offset " + end.getValue());
+          }
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            if (record.offset() < end.getValue()) {
+              sink.accept(record);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static <T> T get(KafkaFuture<T> future) {
+    try {
+      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
