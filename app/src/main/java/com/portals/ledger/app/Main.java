@@ -1,8 +1,11 @@
 package com.portals.ledger.app;
 
+import com.portals.ledger.app.bench.BenchCommand;
 import com.portals.ledger.app.cli.PublishCommand;
+import com.portals.ledger.app.cli.ReplayCommand;
 import com.portals.ledger.app.cli.RunCommand;
 import com.portals.ledger.app.cli.TickCommand;
+import com.portals.ledger.app.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +19,14 @@ import picocli.CommandLine.Command;
     description = "Portals commission ledger: an event-sourced ledger on Apache Kafka.",
     mixinStandardHelpOptions = true,
     version = "ledger 0.1.0",
-    subcommands = {RunCommand.class, PublishCommand.class, TickCommand.class})
+    subcommands = {
+      RunCommand.class,
+      PublishCommand.class,
+      TickCommand.class,
+      ReplayCommand.class,
+      VerifyCommand.class,
+      BenchCommand.class
+    })
 public final class Main {
 
   /** Exit status of errors that are the user's to fix. */
