@@ -137,6 +137,55 @@ class HttpApiIntegrationTest {
   }
 
   @Test
+  void shouldShowTheBalanceJustBeforeAtAndAfterAWithdrawal() throws Exception {
+    // 2026-02-16 posts o1's 688 next to o2's 3200; wd-1 takes 2000 (fee included) at 09:00.
+    JsonNode before = json(get("/affiliates/aff-1/balance?asOf=2026-02-17T08:59:59.999Z", FINANCE));
+    JsonNode at = json(get("/affiliates/aff-1/balance?asOf=2026-02-17T09:00:00Z", FINANCE));
+    JsonNode afterPayout =
+        json(get("/affiliates/aff-1/balance?asOf=2026-02-18T09:00:00Z", FINANCE));
+
+    assertThat(before.path("balanceCents").asLong()).isEqualTo(3888);
+    assertThat(before.path("withdrawnCents").asLong()).isZero();
+    assertThat(at.path("balanceCents").asLong()).isEqualTo(1888);
+    assertThat(at.path("withdrawnCents").asLong()).isEqualTo(2000);
+    assertThat(at.path("feesCents").asLong()).isEqualTo(1500);
+    assertThat(afterPayout.path("balanceCents").asLong()).isEqualTo(1888);
+    assertThat(afterPayout.path("withdrawnCents").asLong()).isEqualTo(2000);
+  }
+
+  @Test
+  void shouldShowZerosAsOfBeforeTheFirstEntry() throws Exception {
+    JsonNode before = json(get("/affiliates/aff-1/balance?asOf=2026-01-01T00:00:00Z", FINANCE));
+
+    assertThat(before.path("pendingCents").asLong()).isZero();
+    assertThat(before.path("balanceCents").asLong()).isZero();
+    assertThat(before.path("withdrawnCents").asLong()).isZero();
+  }
+
+  @Test
+  void shouldReconcileTheJournalWithBalancesAndWithdrawals() throws Exception {
+    // The read side folds the journal and ledger.balances from two topics: one may be read a
+    // little ahead of the other right after the last event.
+    await(
+        "a reconciled report",
+        () -> json(get("/finance/reconciliation", FINANCE)).path("reconciled").asBoolean());
+    JsonNode report = json(get("/finance/reconciliation", FINANCE));
+
+    assertThat(report.path("reconciled").asBoolean()).as(report.toString()).isTrue();
+    assertThat(report.path("differences")).isEmpty();
+    assertThat(report.path("affiliates").asLong()).isEqualTo(2);
+    assertThat(report.path("journal")).isEqualTo(report.path("balances"));
+    assertThat(report.path("journal").path("withdrawnCents").asLong()).isEqualTo(2000);
+    JsonNode paid = report.path("withdrawals").path("paid");
+    assertThat(paid.path("count").asLong()).isEqualTo(1);
+    assertThat(paid.path("amountCents").asLong()).isEqualTo(2000);
+    assertThat(paid.path("feeCents").asLong()).isEqualTo(1500);
+    assertThat(paid.path("payoutCents").asLong()).isEqualTo(500);
+    assertThat(report.path("withdrawals").path("rejected").path("count").asLong()).isEqualTo(1);
+    assertThat(get("/finance/reconciliation", AFF1).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void shouldListWithdrawalsWithTheirOutcome() throws Exception {
     JsonNode withdrawals = json(get("/affiliates/aff-1/withdrawals", AFF1));
 

@@ -1,6 +1,7 @@
 package com.portals.ledger.app.broker;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -270,8 +271,32 @@ public final class EmbeddedBroker implements AutoCloseable {
     // The class path goes through the environment, not -cp: on Linux, ProcessHandle.Info reads only
     // the first 4096 bytes of a command line, and a class path of a hundred jars would push the
     // server.properties argument that identifies this broker out of sight of a later run.
-    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    builder
+        .environment()
+        .put("CLASSPATH", absoluteClassPath(System.getProperty("java.class.path")));
     return builder;
+  }
+
+  /**
+   * The class path with every entry made absolute: the child runs in the broker's directory, where
+   * a relative entry ({@code app/target/lib/*}) would point nowhere.
+   */
+  static String absoluteClassPath(String classPath) {
+    List<String> entries = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      boolean wildcard = entry.endsWith("*");
+      String path = wildcard ? entry.substring(0, entry.length() - 1) : entry;
+      String absolute = Path.of(path.isEmpty() ? "." : path).toAbsolutePath().toString();
+      if (wildcard) {
+        absolute =
+            absolute.endsWith(File.separator) ? absolute + "*" : absolute + File.separator + "*";
+      }
+      entries.add(absolute);
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   /**

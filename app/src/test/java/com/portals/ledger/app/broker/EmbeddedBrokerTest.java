@@ -23,6 +23,22 @@ class EmbeddedBrokerTest {
   @TempDir Path tempDir;
 
   @Test
+  void shouldHandTheBrokerAnAbsoluteClassPath() {
+    String cwd = Path.of("").toAbsolutePath().toString();
+    String sep = java.io.File.pathSeparator;
+
+    String classPath =
+        EmbeddedBroker.absoluteClassPath(
+            "app/target/ledger-app.jar" + sep + "lib/*" + sep + "/opt/x.jar");
+
+    assertThat(classPath.split(sep))
+        .containsExactly(
+            Path.of(cwd, "app/target/ledger-app.jar").toString(),
+            Path.of(cwd, "lib") + java.io.File.separator + "*",
+            "/opt/x.jar");
+  }
+
+  @Test
   void shouldGenerateTheClusterIdOnceAndReuseIt() throws IOException {
     BrokerLayout layout = BrokerLayout.create(tempDir.resolve("data"));
 
@@ -67,7 +83,8 @@ class EmbeddedBrokerTest {
             "-Dlog4j2.configurationFile=" + layout.log4jConfig(),
             "-Dledger.broker.log.dir=" + layout.logs());
     assertThat(builder.environment())
-        .containsEntry("CLASSPATH", System.getProperty("java.class.path"));
+        .containsEntry(
+            "CLASSPATH", EmbeddedBroker.absoluteClassPath(System.getProperty("java.class.path")));
     assertThat(String.join(" ", builder.command()).getBytes(StandardCharsets.UTF_8))
         .as("a command line that ProcessHandle.Info reads whole on Linux")
         .hasSizeLessThan(4096);

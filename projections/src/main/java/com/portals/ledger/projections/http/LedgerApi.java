@@ -13,6 +13,7 @@ import com.portals.ledger.projections.query.Period;
 import com.portals.ledger.projections.query.QueryRouter;
 import com.portals.ledger.projections.query.ReadModel;
 import com.portals.ledger.projections.query.ReadModel.BalanceView;
+import com.portals.ledger.projections.query.Reconciliation;
 import com.portals.ledger.projections.query.StoreUnavailableException;
 import com.portals.ledger.projections.query.TrafficReport;
 import com.portals.ledger.schemas.publish.EventPublisher;
@@ -80,6 +81,8 @@ public final class LedgerApi {
     config.routes.get("/affiliates/{id}/journal", this::journal);
     config.routes.get("/finance/summary", this::financeSummary);
     config.routes.get("/internal/finance/summary", this::localSummary);
+    config.routes.get("/finance/reconciliation", this::reconciliation);
+    config.routes.get("/internal/finance/reconciliation", this::localReconciliation);
     config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
     config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
     config.routes.exception(
@@ -319,6 +322,32 @@ public final class LedgerApi {
   private void localSummary(Context ctx) {
     access.require(ctx, Role.FINANCE);
     ctx.json(backend().reads().localSummary());
+  }
+
+  private void reconciliation(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    Backend running = backend();
+    Reconciliation total = running.reads().localReconciliation();
+    for (HostInfo other : running.router().otherInstances()) {
+      try {
+        total =
+            total.plus(
+                JSON.readValue(
+                    forwarder.get(ctx, other, "/internal/finance/reconciliation"),
+                    Reconciliation.class));
+      } catch (IOException e) {
+        throw new StoreUnavailableException(
+            "instance " + other + " sent an unreadable reconciliation: " + e.getMessage());
+      }
+    }
+    Reconciliation report = total;
+    Instant now = running.reads().now();
+    writeJson(ctx, json -> Views.reconciliation(json, report, now));
+  }
+
+  private void localReconciliation(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    ctx.json(backend().reads().localReconciliation());
   }
 
   // --- writing

@@ -11,6 +11,7 @@ import com.portals.ledger.projections.query.FinanceSummary;
 import com.portals.ledger.projections.query.IncomeReport;
 import com.portals.ledger.projections.query.OrderRows;
 import com.portals.ledger.projections.query.ReadModel.BalanceView;
+import com.portals.ledger.projections.query.Reconciliation;
 import com.portals.ledger.projections.query.TrafficReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -184,6 +185,57 @@ final class Views {
     json.writeNumberField("payoutsDueCents", s.payoutsDueCents());
     json.writeNumberField("unattributedOrders", s.unattributedOrders());
     json.writeNumberField("unattributedOrderAmountCents", s.unattributedOrderAmountCents());
+    json.writeEndObject();
+  }
+
+  static void reconciliation(JsonGenerator json, Reconciliation r, Instant now) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("currency", "USD");
+    instant(json, "ledgerTime", now);
+    json.writeBooleanField("reconciled", r.reconciled());
+    json.writeNumberField("affiliates", r.affiliates());
+    figures(json, "journal", r.journal());
+    figures(json, "balances", r.balances());
+    json.writeObjectFieldStart("withdrawals");
+    tally(json, "accepted", r.withdrawals().accepted());
+    tally(json, "paid", r.withdrawals().paid());
+    tally(json, "failed", r.withdrawals().failed());
+    tally(json, "rejected", r.withdrawals().rejected());
+    json.writeEndObject();
+    json.writeNumberField("differenceCount", r.differenceCount());
+    json.writeArrayFieldStart("differences");
+    for (Reconciliation.Difference d : r.differences()) {
+      json.writeStartObject();
+      json.writeStringField("affiliateId", d.affiliateId());
+      json.writeStringField("check", d.check());
+      json.writeNumberField("expected", d.expected());
+      json.writeNumberField("found", d.found());
+      json.writeStringField("message", d.message());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void figures(JsonGenerator json, String field, Reconciliation.Figures f)
+      throws IOException {
+    json.writeObjectFieldStart(field);
+    json.writeNumberField("pendingCents", f.pendingCents());
+    json.writeNumberField("awaitingRefreshCents", f.awaitingRefreshCents());
+    json.writeNumberField("balanceCents", f.balanceCents());
+    json.writeNumberField("withdrawnCents", f.withdrawnCents());
+    json.writeNumberField("feesCents", f.feesCents());
+    json.writeNumberField("entries", f.entries());
+    json.writeEndObject();
+  }
+
+  private static void tally(JsonGenerator json, String field, Reconciliation.Tally t)
+      throws IOException {
+    json.writeObjectFieldStart(field);
+    json.writeNumberField("count", t.count());
+    json.writeNumberField("amountCents", t.amountCents());
+    json.writeNumberField("feeCents", t.feeCents());
+    json.writeNumberField("payoutCents", t.payoutCents());
     json.writeEndObject();
   }
 

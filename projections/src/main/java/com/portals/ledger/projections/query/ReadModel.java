@@ -3,6 +3,7 @@ package com.portals.ledger.projections.query;
 import com.portals.ledger.avro.events.ClickRecorded;
 import com.portals.ledger.avro.internal.AccountState;
 import com.portals.ledger.avro.internal.CycleAmount;
+import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
@@ -10,7 +11,11 @@ import com.portals.ledger.domain.time.SettlementCalendar;
 import com.portals.ledger.projections.store.ProjectionStores;
 import com.portals.ledger.streams.stage.Keys;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -191,6 +196,31 @@ public final class ReadModel {
         null,
         order -> summary.addUnattributed(order.getAmountCents()));
     return summary.build();
+  }
+
+  /** Reconciliation of the affiliates this instance holds. */
+  public Reconciliation localReconciliation() {
+    ReadOnlyKeyValueStore<String, AccountState> folded =
+        store(ProjectionStores.ACCOUNTS, String.class, AccountState.class);
+    ReadOnlyKeyValueStore<String, Balance> balances =
+        store(ProjectionStores.LEDGER_BALANCES, String.class, Balance.class);
+    SortedSet<String> affiliates = new TreeSet<>();
+    try (KeyValueIterator<String, AccountState> it = folded.all()) {
+      it.forEachRemaining(entry -> affiliates.add(entry.key));
+    }
+    try (KeyValueIterator<String, Balance> it = balances.all()) {
+      it.forEachRemaining(entry -> affiliates.add(entry.key));
+    }
+    Reconciliation.Builder report = new Reconciliation.Builder();
+    for (String affiliateId : affiliates) {
+      List<JournalEntry> entries = new ArrayList<>();
+      journal(affiliateId, entries::add);
+      List<WithdrawalDecision> decisions = new ArrayList<>();
+      withdrawals(affiliateId, decisions::add);
+      report.add(
+          affiliateId, folded.get(affiliateId), balances.get(affiliateId), entries, decisions);
+    }
+    return report.build();
   }
 
   private <V> void scanPrefix(

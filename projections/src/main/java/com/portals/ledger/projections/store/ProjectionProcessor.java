@@ -3,6 +3,7 @@ package com.portals.ledger.projections.store;
 import com.portals.ledger.avro.events.ClickRecorded;
 import com.portals.ledger.avro.events.ClockTick;
 import com.portals.ledger.avro.internal.AccountState;
+import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
@@ -32,6 +33,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
   private KeyValueStore<Bytes, WithdrawalDecision> withdrawals;
   private KeyValueStore<Bytes, OrderState> orders;
   private KeyValueStore<Bytes, ClickRecorded> clicks;
+  private KeyValueStore<String, Balance> ledgerBalances;
   private KeyValueStore<String, Long> clock;
 
   @Override
@@ -42,6 +44,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     withdrawals = context.getStateStore(ProjectionStores.WITHDRAWALS);
     orders = context.getStateStore(ProjectionStores.ORDERS);
     clicks = context.getStateStore(ProjectionStores.CLICKS);
+    ledgerBalances = context.getStateStore(ProjectionStores.LEDGER_BALANCES);
     clock = context.getStateStore(ProjectionStores.CLOCK);
   }
 
@@ -64,6 +67,8 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
           ProjectionStores.clickKey(
               click.getAffiliateId(), click.getOccurredAt(), click.getClickId()),
           click);
+    } else if (value instanceof Balance balance) {
+      ledgerBalances.put(balance.getAffiliateId(), balance);
     } else if (value instanceof ClockTick tick) {
       Long now = clock.get(ProjectionStores.NOW);
       if (now == null || tick.getAt().toEpochMilli() > now) {

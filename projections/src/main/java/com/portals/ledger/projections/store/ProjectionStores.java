@@ -29,6 +29,12 @@ public final class ProjectionStores {
   /** Clicks on an affiliate's links (key: affiliate, click time, clickId). */
   public static final String CLICKS = "projection-clicks";
 
+  /**
+   * The write side's latest balance per affiliate, as on {@code ledger.balances} (key:
+   * affiliateId): what reconciliation holds the journal's figures against.
+   */
+  public static final String LEDGER_BALANCES = "projection-ledger-balances";
+
   /** The ledger's time: the latest clock tick (key: {@value #NOW}). */
   public static final String CLOCK = "projection-clock";
 

@@ -2,6 +2,7 @@ package com.portals.ledger.projections.store;
 
 import com.portals.ledger.avro.events.ClickRecorded;
 import com.portals.ledger.avro.internal.AccountState;
+import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
@@ -24,9 +25,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The read side: the ledger's outputs (journal, withdrawal decisions, orders), the clicks and the
- * clock, folded into the query stores of {@link ProjectionStores} by one processor, so that every
- * store of one affiliate lives in the same task. Orders and clicks are re-keyed by affiliate
+ * The read side: the ledger's outputs (journal, balances, withdrawal decisions, orders), the clicks
+ * and the clock, folded into the query stores of {@link ProjectionStores} by one processor, so that
+ * every store of one affiliate lives in the same task. Orders and clicks are re-keyed by affiliate
  * through named repartition topics with as many partitions as the ledger's topics, which the
  * journal is partitioned by already.
  *
@@ -53,6 +54,7 @@ public final class ProjectionTopology {
     KStream<String, SpecificRecord> decisions =
         source(builder, config, Topics.WITHDRAWAL_DECISIONS);
     KStream<String, SpecificRecord> clock = source(builder, config, Topics.CLOCK);
+    KStream<String, SpecificRecord> balances = source(builder, config, Topics.BALANCES);
     KStream<String, SpecificRecord> orders =
         source(builder, config, Topics.ORDER_STATES)
             .selectKey(
@@ -87,6 +89,7 @@ public final class ProjectionTopology {
     journal
         .merge(decisions, Named.as("projection-merge-decisions"))
         .merge(clock, Named.as("projection-merge-clock"))
+        .merge(balances, Named.as("projection-merge-balances"))
         .merge(orders, Named.as("projection-merge-orders"))
         .merge(clicks, Named.as("projection-merge-clicks"))
         .process(
@@ -98,6 +101,7 @@ public final class ProjectionTopology {
             ProjectionStores.WITHDRAWALS,
             ProjectionStores.ORDERS,
             ProjectionStores.CLICKS,
+            ProjectionStores.LEDGER_BALANCES,
             ProjectionStores.CLOCK);
     return builder.build();
   }
@@ -158,6 +162,8 @@ public final class ProjectionTopology {
     keyValue(builder, ProjectionStores.ORDERS, Serdes.Bytes(), serdes.internal(OrderState.class));
     keyValue(
         builder, ProjectionStores.CLICKS, Serdes.Bytes(), serdes.internal(ClickRecorded.class));
+    keyValue(
+        builder, ProjectionStores.LEDGER_BALANCES, Serdes.String(), serdes.internal(Balance.class));
     keyValue(builder, ProjectionStores.CLOCK, Serdes.String(), Serdes.Long());
   }
 
