@@ -33,6 +33,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.kafka.streams.state.HostInfo;
@@ -302,21 +303,34 @@ public final class LedgerApi {
   private void financeSummary(Context ctx) {
     access.require(ctx, Role.FINANCE);
     Backend running = backend();
-    FinanceSummary total = running.reads().localSummary();
-    for (HostInfo other : running.router().otherInstances()) {
-      try {
-        total =
-            total.plus(
-                JSON.readValue(
-                    forwarder.get(ctx, other, "/internal/finance/summary"), FinanceSummary.class));
-      } catch (IOException e) {
-        throw new StoreUnavailableException(
-            "instance " + other + " sent an unreadable summary: " + e.getMessage());
-      }
-    }
-    FinanceSummary sum = total;
+    FinanceSummary sum =
+        everyInstance(
+            ctx,
+            running,
+            running.reads().localSummary(),
+            "/internal/finance/summary",
+            FinanceSummary.class,
+            FinanceSummary::plus);
     Instant now = running.reads().now();
     writeJson(ctx, json -> Views.summary(json, sum, now));
+  }
+
+  /**
+   * This instance's part plus every other instance's, fetched from {@code path} on each and added
+   * with {@code plus}.
+   */
+  private <T> T everyInstance(
+      Context ctx, Backend running, T local, String path, Class<T> type, BinaryOperator<T> plus) {
+    T total = local;
+    for (HostInfo other : running.router().otherInstances()) {
+      try {
+        total = plus.apply(total, JSON.readValue(forwarder.get(ctx, other, path), type));
+      } catch (IOException e) {
+        throw new StoreUnavailableException(
+            "instance " + other + " sent an unreadable answer to " + path + ": " + e.getMessage());
+      }
+    }
+    return total;
   }
 
   private void localSummary(Context ctx) {
@@ -327,20 +341,14 @@ public final class LedgerApi {
   private void reconciliation(Context ctx) {
     access.require(ctx, Role.FINANCE);
     Backend running = backend();
-    Reconciliation total = running.reads().localReconciliation();
-    for (HostInfo other : running.router().otherInstances()) {
-      try {
-        total =
-            total.plus(
-                JSON.readValue(
-                    forwarder.get(ctx, other, "/internal/finance/reconciliation"),
-                    Reconciliation.class));
-      } catch (IOException e) {
-        throw new StoreUnavailableException(
-            "instance " + other + " sent an unreadable reconciliation: " + e.getMessage());
-      }
-    }
-    Reconciliation report = total;
+    Reconciliation report =
+        everyInstance(
+            ctx,
+            running,
+            running.reads().localReconciliation(),
+            "/internal/finance/reconciliation",
+            Reconciliation.class,
+            Reconciliation::plus);
     Instant now = running.reads().now();
     writeJson(ctx, json -> Views.reconciliation(json, report, now));
   }
