@@ -69,6 +69,9 @@ class HttpApiIntegrationTest {
           "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"amountCents\":2000,\"bankAccount\":{\"iban\":\"DE89370400440532013000\",\"swift\":\"COBADEFFXXX\",\"holder\":\"Jane Doe\"},\"occurredAt\":\"2026-02-17T09:00:00Z\"}",
           "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w2\",\"withdrawalId\":\"wd-2\",\"affiliateId\":\"aff-1\",\"amountCents\":99999,\"bankAccount\":{\"iban\":\"DE89370400440532013000\",\"swift\":\"COBADEFFXXX\",\"holder\":\"Jane Doe\"},\"occurredAt\":\"2026-02-17T10:00:00Z\"}",
           "{\"type\":\"PayoutCompleted\",\"eventId\":\"pay1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"occurredAt\":\"2026-02-18T09:00:00Z\"}",
+          // Two the ledger reports on ledger.rejections: a click sent twice, a rate below 8%.
+          "{\"type\":\"ClickRecorded\",\"eventId\":\"c4\",\"clickId\":\"k4\",\"affiliateId\":\"aff-2\",\"sessionId\":\"s4\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
+          "{\"type\":\"CommissionRateSet\",\"eventId\":\"r2\",\"category\":\"garden\",\"rateBps\":500,\"effectiveFrom\":\"2026-01-01T00:00:00Z\"}",
           "{\"type\":\"ClockTick\",\"at\":\"2026-02-20T00:00:00Z\"}");
 
   @BeforeAll
@@ -183,6 +186,40 @@ class HttpApiIntegrationTest {
     assertThat(paid.path("payoutCents").asLong()).isEqualTo(500);
     assertThat(report.path("withdrawals").path("rejected").path("count").asLong()).isEqualTo(1);
     assertThat(get("/finance/reconciliation", AFF1).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void shouldListRejectionsWithTheirReasonAndOriginalBytes() throws Exception {
+    await(
+        "two rejections",
+        () -> json(get("/finance/rejections", FINANCE)).path("total").asLong() == 2);
+
+    JsonNode all = json(get("/finance/rejections", FINANCE));
+    assertThat(all.path("counts").path("DUPLICATE_EVENT").asLong()).isEqualTo(1);
+    assertThat(all.path("counts").path("RATE_BELOW_MINIMUM").asLong()).isEqualTo(1);
+
+    JsonNode duplicates = json(get("/finance/rejections?reasonCode=DUPLICATE_EVENT", FINANCE));
+    assertThat(duplicates.path("total").asLong()).isEqualTo(1);
+    JsonNode duplicate = duplicates.path("rejections").get(0);
+    assertThat(duplicate.path("sourceTopic").asText()).isEqualTo("portals.clicks");
+    assertThat(duplicate.path("eventId").asText()).isEqualTo("c4");
+    assertThat(duplicate.path("originalKey").asText()).isEqualTo("s4");
+    assertThat(duplicate.path("message").asText()).contains("c4");
+    assertThat(java.util.Base64.getDecoder().decode(duplicate.path("originalValueBase64").asText()))
+        .isNotEmpty();
+
+    JsonNode firstOnly = json(get("/finance/rejections?limit=1", FINANCE));
+    assertThat(firstOnly.path("total").asLong()).isEqualTo(2);
+    assertThat(firstOnly.path("rejections")).hasSize(1);
+    JsonNode rates = json(get("/finance/rejections?sourceTopic=portals.commission-rates", FINANCE));
+    assertThat(rates.path("rejections")).hasSize(1);
+    assertThat(rates.path("rejections").get(0).path("reasonCode").asText())
+        .isEqualTo("RATE_BELOW_MINIMUM");
+    JsonNode none = json(get("/finance/rejections?from=2026-03-01", FINANCE));
+    assertThat(none.path("total").asLong()).isZero();
+
+    assertThat(get("/finance/rejections?limit=0", FINANCE).statusCode()).isEqualTo(400);
+    assertThat(get("/finance/rejections", AFF1).statusCode()).isEqualTo(403);
   }
 
   @Test

@@ -14,6 +14,7 @@ import com.portals.ledger.projections.query.QueryRouter;
 import com.portals.ledger.projections.query.ReadModel;
 import com.portals.ledger.projections.query.ReadModel.BalanceView;
 import com.portals.ledger.projections.query.Reconciliation;
+import com.portals.ledger.projections.query.RejectionPage;
 import com.portals.ledger.projections.query.StoreUnavailableException;
 import com.portals.ledger.projections.query.TrafficReport;
 import com.portals.ledger.schemas.publish.EventPublisher;
@@ -83,6 +84,8 @@ public final class LedgerApi {
     config.routes.get("/finance/summary", this::financeSummary);
     config.routes.get("/internal/finance/summary", this::localSummary);
     config.routes.get("/finance/reconciliation", this::reconciliation);
+    config.routes.get("/finance/rejections", this::rejections);
+    config.routes.get("/internal/finance/rejections", this::localRejections);
     config.routes.get("/internal/finance/reconciliation", this::localReconciliation);
     config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
     config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
@@ -351,6 +354,36 @@ public final class LedgerApi {
             Reconciliation::plus);
     Instant now = running.reads().now();
     writeJson(ctx, json -> Views.reconciliation(json, report, now));
+  }
+
+  private void rejections(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    Backend running = backend();
+    RejectionPage.Query query = rejectionQuery(ctx);
+    RejectionPage page =
+        everyInstance(
+            ctx,
+            running,
+            running.reads().localRejections(query),
+            "/internal/finance/rejections"
+                + (ctx.queryString() == null ? "" : "?" + ctx.queryString()),
+            RejectionPage.class,
+            (a, b) -> a.plus(b, query.limit()));
+    ctx.json(page);
+  }
+
+  private void localRejections(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    ctx.json(backend().reads().localRejections(rejectionQuery(ctx)));
+  }
+
+  private static RejectionPage.Query rejectionQuery(Context ctx) {
+    return RejectionPage.Query.parse(
+        ctx.queryParam("from"),
+        ctx.queryParam("to"),
+        ctx.queryParam("reasonCode"),
+        ctx.queryParam("sourceTopic"),
+        ctx.queryParam("limit"));
   }
 
   private void localReconciliation(Context ctx) {

@@ -6,6 +6,7 @@ import com.portals.ledger.avro.internal.CycleAmount;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
+import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.time.SettlementCalendar;
 import com.portals.ledger.projections.store.ProjectionStores;
@@ -196,6 +197,29 @@ public final class ReadModel {
         null,
         order -> summary.addUnattributed(order.getAmountCents()));
     return summary.build();
+  }
+
+  /** The rejections this instance holds that match {@code query}, in time order. */
+  public RejectionPage localRejections(RejectionPage.Query query) {
+    RejectionPage.Builder page = new RejectionPage.Builder(query);
+    ReadOnlyKeyValueStore<Bytes, Rejection> rejections =
+        store(ProjectionStores.REJECTIONS, Bytes.class, Rejection.class);
+    Period period = query.period();
+    try (KeyValueIterator<Bytes, Rejection> it =
+        period.from() == null && period.to() == null
+            ? rejections.all()
+            : rejections.range(
+                period.from() == null ? null : ProjectionStores.rejectionsFrom(period.from()),
+                period.to() == null ? null : ProjectionStores.rejectionsFrom(period.to()))) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, Rejection> entry = it.next();
+        Instant at = Keys.instantAt(entry.key, 0);
+        if (period.contains(at)) {
+          page.add(at, entry.value);
+        }
+      }
+    }
+    return page.build();
   }
 
   /** Reconciliation of the affiliates this instance holds. */

@@ -6,8 +6,10 @@ import com.portals.ledger.avro.internal.AccountState;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
+import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.account.Withdrawal;
+import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,6 +36,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
   private KeyValueStore<Bytes, OrderState> orders;
   private KeyValueStore<Bytes, ClickRecorded> clicks;
   private KeyValueStore<String, Balance> ledgerBalances;
+  private KeyValueStore<Bytes, Rejection> rejections;
   private KeyValueStore<String, Long> clock;
 
   @Override
@@ -45,6 +48,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     orders = context.getStateStore(ProjectionStores.ORDERS);
     clicks = context.getStateStore(ProjectionStores.CLICKS);
     ledgerBalances = context.getStateStore(ProjectionStores.LEDGER_BALANCES);
+    rejections = context.getStateStore(ProjectionStores.REJECTIONS);
     clock = context.getStateStore(ProjectionStores.CLOCK);
   }
 
@@ -67,6 +71,10 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
           ProjectionStores.clickKey(
               click.getAffiliateId(), click.getOccurredAt(), click.getClickId()),
           click);
+    } else if (value instanceof Rejection rejection) {
+      rejections.put(
+          ProjectionStores.rejectionKey(Instant.ofEpochMilli(record.timestamp()), rejection),
+          rejection);
     } else if (value instanceof Balance balance) {
       ledgerBalances.put(balance.getAffiliateId(), balance);
     } else if (value instanceof ClockTick tick) {

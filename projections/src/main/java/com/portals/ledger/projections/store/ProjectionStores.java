@@ -1,5 +1,6 @@
 package com.portals.ledger.projections.store;
 
+import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.streams.stage.Keys;
 import java.time.Instant;
 import org.apache.kafka.common.utils.Bytes;
@@ -35,6 +36,12 @@ public final class ProjectionStores {
    */
   public static final String LEDGER_BALANCES = "projection-ledger-balances";
 
+  /**
+   * Records the ledger did not apply, as on {@code ledger.rejections} (key: rejection time, source
+   * topic, partition, offset, reason code).
+   */
+  public static final String REJECTIONS = "projection-rejections";
+
   /** The ledger's time: the latest clock tick (key: {@value #NOW}). */
   public static final String CLOCK = "projection-clock";
 
@@ -57,6 +64,21 @@ public final class ProjectionStores {
 
   public static Bytes historyKey(String affiliateId, Instant effectiveAt, long entryNumber) {
     return Keys.builder().string(affiliateId).instant(effectiveAt).signedLong(entryNumber).build();
+  }
+
+  public static Bytes rejectionKey(Instant at, Rejection rejection) {
+    return Keys.builder()
+        .instant(at)
+        .string(rejection.getSourceTopic())
+        .signedLong(rejection.getSourcePartition())
+        .signedLong(rejection.getSourceOffset())
+        .tail(rejection.getReasonCode())
+        .build();
+  }
+
+  /** The first rejection key at or after {@code at}. */
+  public static Bytes rejectionsFrom(Instant at) {
+    return Keys.builder().instant(at).build();
   }
 
   public static Bytes journalKey(String affiliateId, long entryNumber) {

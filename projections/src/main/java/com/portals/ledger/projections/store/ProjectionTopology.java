@@ -5,6 +5,7 @@ import com.portals.ledger.avro.internal.AccountState;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
+import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.topics.Topic;
@@ -25,11 +26,11 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The read side: the ledger's outputs (journal, balances, withdrawal decisions, orders), the clicks
- * and the clock, folded into the query stores of {@link ProjectionStores} by one processor, so that
- * every store of one affiliate lives in the same task. Orders and clicks are re-keyed by affiliate
- * through named repartition topics with as many partitions as the ledger's topics, which the
- * journal is partitioned by already.
+ * The read side: the ledger's outputs (journal, balances, withdrawal decisions, orders,
+ * rejections), the clicks and the clock, folded into the query stores of {@link ProjectionStores}
+ * by one processor, so that every store of one affiliate lives in the same task. Orders and clicks
+ * are re-keyed by affiliate through named repartition topics with as many partitions as the
+ * ledger's topics, which the journal is partitioned by already.
  *
  * <p>Runs as its own Kafka Streams application next to the write side: it can be dropped and
  * rebuilt from the topics without touching the ledger.
@@ -55,6 +56,7 @@ public final class ProjectionTopology {
         source(builder, config, Topics.WITHDRAWAL_DECISIONS);
     KStream<String, SpecificRecord> clock = source(builder, config, Topics.CLOCK);
     KStream<String, SpecificRecord> balances = source(builder, config, Topics.BALANCES);
+    KStream<String, SpecificRecord> rejections = source(builder, config, Topics.REJECTIONS);
     KStream<String, SpecificRecord> orders =
         source(builder, config, Topics.ORDER_STATES)
             .selectKey(
@@ -90,6 +92,7 @@ public final class ProjectionTopology {
         .merge(decisions, Named.as("projection-merge-decisions"))
         .merge(clock, Named.as("projection-merge-clock"))
         .merge(balances, Named.as("projection-merge-balances"))
+        .merge(rejections, Named.as("projection-merge-rejections"))
         .merge(orders, Named.as("projection-merge-orders"))
         .merge(clicks, Named.as("projection-merge-clicks"))
         .process(
@@ -102,6 +105,7 @@ public final class ProjectionTopology {
             ProjectionStores.ORDERS,
             ProjectionStores.CLICKS,
             ProjectionStores.LEDGER_BALANCES,
+            ProjectionStores.REJECTIONS,
             ProjectionStores.CLOCK);
     return builder.build();
   }
@@ -164,6 +168,8 @@ public final class ProjectionTopology {
         builder, ProjectionStores.CLICKS, Serdes.Bytes(), serdes.internal(ClickRecorded.class));
     keyValue(
         builder, ProjectionStores.LEDGER_BALANCES, Serdes.String(), serdes.internal(Balance.class));
+    keyValue(
+        builder, ProjectionStores.REJECTIONS, Serdes.Bytes(), serdes.internal(Rejection.class));
     keyValue(builder, ProjectionStores.CLOCK, Serdes.String(), Serdes.Long());
   }
 
