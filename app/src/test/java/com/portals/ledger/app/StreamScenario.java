@@ -65,9 +65,14 @@ final class StreamScenario {
 
   /** {@code ledger run} on the test's broker with a manual clock, once its log says it runs. */
   Process startRun(Path dir, String name) throws Exception {
-    Path log = dir.resolve("run-" + name + ".log");
-    Process run =
-        new ProcessBuilder(
+    return startRun(dir.resolve("data"), dir.resolve("run-" + name + ".log"), List.of());
+  }
+
+  /** The same with a data directory, a log file and further options of its own. */
+  Process startRun(Path dataDir, Path log, List<String> options) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-cp",
@@ -77,16 +82,16 @@ final class StreamScenario {
                 "--bootstrap-servers",
                 kafka.bootstrapServers(),
                 "--data-dir",
-                dir.resolve("data").toString(),
+                dataDir.toString(),
                 "--clock",
                 "manual",
                 "--http-port",
                 "0",
                 "--partitions",
-                "3")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+                "3"));
+    command.addAll(options);
+    Process run =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.readString(log).contains("Ledger running.")) {
       if (!run.isAlive() || System.nanoTime() > deadline) {

@@ -55,6 +55,7 @@ final class LedgerDriver implements AutoCloseable {
   private final TestOutputTopic<String, Rejection> rejectionTopic;
   private final TestOutputTopic<String, OrderState> orderTopic;
   private final Path stateDir;
+  private final Map<String, Long> piped = new HashMap<>();
 
   LedgerDriver() {
     this(LedgerRules.DEFAULTS);
@@ -124,7 +125,13 @@ final class LedgerDriver implements AutoCloseable {
     return this;
   }
 
+  /** The offset the next record piped to {@code topic} gets (one partition per topic). */
+  long nextOffset(Topic<?> topic) {
+    return piped.getOrDefault(topic.name(), 0L);
+  }
+
   private void pipeBytes(Topic<?> topic, String key, byte[] value, Instant timestamp) {
+    piped.merge(topic.name(), 1L, Long::sum);
     inputs
         .get(topic.name())
         .pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, timestamp);

@@ -18,8 +18,11 @@ import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.avro.ledger.WithdrawalStatus;
 import com.portals.ledger.domain.rules.LedgerRules;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -199,6 +202,37 @@ class TimeAndMoneyTopologyTest {
     assertThat(ledger.journal())
         .extracting(JournalEntry::getKind)
         .endsWith(EntryKind.WITHDRAWAL_ACCEPTED, EntryKind.WITHDRAWAL_FEE);
+  }
+
+  @Test
+  void shouldNeverOverdrawUnderManyWithdrawalsAtOnce() {
+    withBalance(10_000);
+    // 60 requests of one affiliate at one instant, far above its balance, in shuffled order:
+    // the accounts stage takes them one at a time (one key, one partition, ordered by id).
+    List<String> requests = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      Long amount = i % 6 == 0 ? null : 1_700L + 100L * (i % 5);
+      requests.add(withdrawal("w-e" + i, "w" + i, "aff-1", amount, "2026-02-03T00:00:00Z"));
+    }
+    Collections.shuffle(requests, new Random(7));
+    ledger.given(requests.toArray(String[]::new)).tick("2026-02-04T00:00:00Z");
+
+    List<WithdrawalDecision> decisions = ledger.decisions();
+    assertThat(decisions).hasSize(60);
+    long accepted =
+        decisions.stream()
+            .filter(d -> d.getStatus() == WithdrawalStatus.ACCEPTED)
+            .mapToLong(WithdrawalDecision::getAmountCents)
+            .sum();
+    assertThat(accepted).isPositive().isLessThanOrEqualTo(10_000);
+    assertThat(decisions)
+        .filteredOn(d -> d.getStatus() == WithdrawalStatus.REJECTED)
+        .allSatisfy(d -> assertThat(d.getReason()).isNotBlank())
+        .hasSizeGreaterThanOrEqualTo(54);
+    assertThat(ledger.balanceHistory())
+        .allSatisfy(b -> assertThat(b.getBalanceCents()).isNotNegative());
+    assertThat(ledger.balance("aff-1").getBalanceCents()).isEqualTo(10_000 - accepted);
+    assertThat(ledger.balance("aff-1").getWithdrawnCents()).isEqualTo(accepted);
   }
 
   @ParameterizedTest
