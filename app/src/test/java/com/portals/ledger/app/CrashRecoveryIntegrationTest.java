@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.topics.Topics;
 import com.portals.ledger.testkit.KafkaClusterExtension;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,11 @@ class CrashRecoveryIntegrationTest {
       }
 
       scenario.assertLedgerIsTheModels();
+
+      // And a polite stop: SIGTERM closes every part and the process exits.
+      run.destroy();
+      assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("run exited after SIGTERM").isTrue();
+      assertThat(Files.readString(dir.resolve("run-second.log"))).contains("Ledger stopped.");
     } finally {
       StreamScenario.stop(run);
     }

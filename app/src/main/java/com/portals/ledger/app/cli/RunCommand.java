@@ -121,6 +121,8 @@ public final class RunCommand implements Callable<Integer> {
             () -> {
               try {
                 runtime.close();
+                out.println("Ledger stopped.");
+                out.flush();
               } finally {
                 stopped.countDown();
               }
