@@ -13,7 +13,6 @@ import com.portals.ledger.avro.events.WithdrawalRequested;
 import com.portals.ledger.avro.internal.AccountState;
 import com.portals.ledger.avro.internal.AttributedOrder;
 import com.portals.ledger.avro.internal.HeldEvents;
-import com.portals.ledger.avro.internal.HeldInput;
 import com.portals.ledger.avro.internal.StageMessage;
 import com.portals.ledger.avro.internal.Watermark;
 import com.portals.ledger.avro.ledger.Balance;
@@ -312,8 +311,7 @@ public final class LedgerTopology {
     cachedKeyValue(builder, IntakeProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long());
     keyValue(
         builder, IntakeProcessor.BARRIERS_STORE, Serdes.Long(), serdes.internal(ClockTick.class));
-    cachedKeyValue(
-        builder, IntakeProcessor.HELD_STORE, Serdes.Bytes(), serdes.internal(HeldInput.class));
+    cachedKeyValue(builder, IntakeProcessor.HELD_STORE, Serdes.Bytes(), message);
     keyValue(builder, IntakeProcessor.SEEN_RATES_STORE, Serdes.String(), Serdes.String());
     for (String stage :
         List.of(AttributionProcessor.STAGE, OrderProcessor.STAGE, AccountProcessor.STAGE)) {

@@ -7,7 +7,6 @@ import com.portals.ledger.avro.events.OrderEvent;
 import com.portals.ledger.avro.events.WithdrawalEvent;
 import com.portals.ledger.avro.internal.AccountState;
 import com.portals.ledger.avro.internal.HeldEvents;
-import com.portals.ledger.avro.internal.HeldInput;
 import com.portals.ledger.avro.internal.StageMessage;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
@@ -58,8 +57,7 @@ public final class SchemaCatalog {
           OrderState.class,
           StageMessage.class,
           AccountState.class,
-          HeldEvents.class,
-          HeldInput.class);
+          HeldEvents.class);
 
   private static final String HISTORY_INDEX = "/avro-history/index.txt";
 

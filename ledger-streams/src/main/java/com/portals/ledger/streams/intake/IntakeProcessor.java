@@ -10,7 +10,6 @@ import com.portals.ledger.avro.events.PayoutFailed;
 import com.portals.ledger.avro.events.WithdrawalEvent;
 import com.portals.ledger.avro.events.WithdrawalRequested;
 import com.portals.ledger.avro.internal.AttributedOrder;
-import com.portals.ledger.avro.internal.HeldInput;
 import com.portals.ledger.avro.internal.Origin;
 import com.portals.ledger.avro.internal.StageMessage;
 import com.portals.ledger.avro.internal.Watermark;
@@ -85,7 +84,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, Long> clock;
   private KeyValueStore<Long, ClockTick> barriers;
-  private KeyValueStore<Bytes, HeldInput> held;
+  private KeyValueStore<Bytes, StageMessage> held;
   private SeenEvents seenRates;
 
   /**
@@ -131,9 +130,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
     if (value instanceof ClockTick tick) {
       accept(tick);
     } else if (value != null) {
-      held.put(
-          heldKey(meta.topic(), meta.offset()),
-          HeldInput.newBuilder().setOrigin(origin).setTimestamp(record.timestamp()).build());
+      // Kept decoded, with its origin: released as it is, without reading it again.
+      held.put(heldKey(meta.topic(), meta.offset()), message(origin, value));
     }
     releaseCompleteTicks();
   }
@@ -209,11 +207,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
       }
       pending.remove(first.getKey());
       barriers.delete(first.getKey());
-      for (HeldInput input : takeHeldBefore(tick)) {
-        SpecificRecord event = decode(input.getOrigin(), input.getTimestamp());
-        if (event != null) {
-          route(input.getOrigin(), event);
-        }
+      for (StageMessage input : takeHeldBefore(tick)) {
+        route(input.getOrigin(), (SpecificRecord) input.getBody());
       }
       Watermark mark =
           Watermark.newBuilder()
@@ -242,10 +237,10 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
   }
 
   /** Removes and returns the held records the tick comes after, in (topic, offset) order. */
-  private List<HeldInput> takeHeldBefore(ClockTick tick) {
-    List<KeyValue<Bytes, HeldInput>> taken = new ArrayList<>();
+  private List<StageMessage> takeHeldBefore(ClockTick tick) {
+    List<KeyValue<Bytes, StageMessage>> taken = new ArrayList<>();
     if (tick.getPositions() == null) {
-      try (KeyValueIterator<Bytes, HeldInput> it = held.all()) {
+      try (KeyValueIterator<Bytes, StageMessage> it = held.all()) {
         it.forEachRemaining(taken::add);
       }
     } else {
@@ -253,7 +248,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         if (!isHeldTopic(position.getKey()) || position.getValue() <= 0) {
           continue;
         }
-        try (KeyValueIterator<Bytes, HeldInput> it =
+        try (KeyValueIterator<Bytes, StageMessage> it =
             held.range(
                 heldKey(position.getKey(), 0),
                 heldKey(position.getKey(), position.getValue() - 1))) {
@@ -261,8 +256,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], String, 
         }
       }
     }
-    List<HeldInput> inputs = new ArrayList<>(taken.size());
-    for (KeyValue<Bytes, HeldInput> entry : taken) {
+    List<StageMessage> inputs = new ArrayList<>(taken.size());
+    for (KeyValue<Bytes, StageMessage> entry : taken) {
       held.delete(entry.key);
       inputs.add(entry.value);
     }
