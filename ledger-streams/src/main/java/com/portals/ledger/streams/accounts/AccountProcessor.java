@@ -20,7 +20,6 @@ import com.portals.ledger.domain.time.SettlementCalendar;
 import com.portals.ledger.streams.mapping.Mapping;
 import com.portals.ledger.streams.stage.Due;
 import com.portals.ledger.streams.stage.Events;
-import com.portals.ledger.streams.stage.Rejections;
 import com.portals.ledger.streams.stage.ScheduleIndex;
 import com.portals.ledger.streams.stage.SeenEvents;
 import com.portals.ledger.streams.stage.WatermarkedStage;
@@ -77,15 +76,7 @@ public final class AccountProcessor extends WatermarkedStage {
     if (body instanceof Movement) {
       return false;
     }
-    String first = seen.firstSeen(Events.idOf(body), message.getOrigin());
-    if (first != null) {
-      reject(
-          message,
-          Rejections.DUPLICATE_EVENT,
-          "event " + Events.idOf(body) + " was already applied (" + first + ")");
-      return true;
-    }
-    return false;
+    return rejectIfDuplicate(seen, message);
   }
 
   @Override
@@ -269,14 +260,5 @@ public final class AccountProcessor extends WatermarkedStage {
 
   private static String withdrawalKey(String affiliateId, String withdrawalId) {
     return affiliateId + "\u0000" + withdrawalId;
-  }
-
-  private void reject(StageMessage message, String code, String text) {
-    Object body = message.getBody();
-    Instant time = Events.timeOf(body);
-    emit(
-        Rejections.keyOf(message.getOrigin()),
-        Rejections.of(message.getOrigin(), code, text, Events.idOf(body), time),
-        time);
   }
 }

@@ -11,7 +11,6 @@ import com.portals.ledger.streams.mapping.Mapping;
 import com.portals.ledger.streams.stage.Due;
 import com.portals.ledger.streams.stage.Events;
 import com.portals.ledger.streams.stage.Keys;
-import com.portals.ledger.streams.stage.Rejections;
 import com.portals.ledger.streams.stage.ScheduleIndex;
 import com.portals.ledger.streams.stage.SeenEvents;
 import com.portals.ledger.streams.stage.WatermarkedStage;
@@ -66,12 +65,7 @@ public final class AttributionProcessor extends WatermarkedStage {
   @Override
   protected boolean applyOnArrival(StageMessage message, Instant orderAt) {
     Object body = message.getBody();
-    String first = seen.firstSeen(Events.idOf(body), message.getOrigin());
-    if (first != null) {
-      emitRejection(
-          message,
-          Rejections.DUPLICATE_EVENT,
-          "event " + Events.idOf(body) + " was already applied (" + first + ")");
+    if (rejectIfDuplicate(seen, message)) {
       return true;
     }
     if (body instanceof ClickRecorded click) {
@@ -165,13 +159,5 @@ public final class AttributionProcessor extends WatermarkedStage {
 
   private static Bytes clickKey(String sessionId, Instant at, String clickId) {
     return Keys.builder().string(sessionId).instant(at).tail(clickId).build();
-  }
-
-  private void emitRejection(StageMessage message, String code, String text) {
-    Object body = message.getBody();
-    emit(
-        Rejections.keyOf(message.getOrigin()),
-        Rejections.of(message.getOrigin(), code, text, Events.idOf(body), Events.timeOf(body)),
-        Events.timeOf(body));
   }
 }

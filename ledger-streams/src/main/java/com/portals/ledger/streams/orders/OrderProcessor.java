@@ -97,15 +97,7 @@ public final class OrderProcessor extends WatermarkedStage {
       rates.put(rateKey(rate.getCategory(), from), rate);
       return true;
     }
-    String first = seen.firstSeen(Events.idOf(body), message.getOrigin());
-    if (first != null) {
-      reject(
-          message,
-          Rejections.DUPLICATE_EVENT,
-          "event " + Events.idOf(body) + " was already applied (" + first + ")");
-      return true;
-    }
-    return false;
+    return rejectIfDuplicate(seen, message);
   }
 
   @Override
@@ -316,14 +308,5 @@ public final class OrderProcessor extends WatermarkedStage {
 
   private static String orphanId(String orderId, String eventId) {
     return orderId + "\u0000" + eventId;
-  }
-
-  private void reject(StageMessage message, String code, String text) {
-    Object body = message.getBody();
-    Instant time = Events.timeOf(body);
-    emit(
-        Rejections.keyOf(message.getOrigin()),
-        Rejections.of(message.getOrigin(), code, text, Events.idOf(body), time),
-        time);
   }
 }

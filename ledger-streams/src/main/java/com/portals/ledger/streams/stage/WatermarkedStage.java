@@ -264,6 +264,33 @@ public abstract class WatermarkedStage
   }
 
   /**
+   * Rejects the input as a duplicate and returns true if {@code seen} already holds its event id;
+   * else records it there and returns false.
+   */
+  protected boolean rejectIfDuplicate(SeenEvents seen, StageMessage message) {
+    Object body = message.getBody();
+    String first = seen.firstSeen(Events.idOf(body), message.getOrigin());
+    if (first == null) {
+      return false;
+    }
+    reject(
+        message,
+        Rejections.DUPLICATE_EVENT,
+        "event " + Events.idOf(body) + " was already applied (" + first + ")");
+    return true;
+  }
+
+  /** Puts the input on {@code ledger.rejections} with its origin, at its event time. */
+  protected void reject(StageMessage message, String code, String text) {
+    Object body = message.getBody();
+    Instant time = Events.timeOf(body);
+    emit(
+        Rejections.keyOf(message.getOrigin()),
+        Rejections.of(message.getOrigin(), code, text, Events.idOf(body), time),
+        time);
+  }
+
+  /**
    * Forwards an output record with an explicit, event-derived timestamp; a message to the next
    * stage is marked as sent by this task.
    */
