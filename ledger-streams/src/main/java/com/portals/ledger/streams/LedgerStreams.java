@@ -28,6 +28,7 @@ public final class LedgerStreams implements AutoCloseable {
 
   private final KafkaStreams streams;
   private volatile Throwable failure;
+  private AutoCloseable purger;
 
   private LedgerStreams(KafkaStreams streams) {
     this.streams = streams;
@@ -51,6 +52,20 @@ public final class LedgerStreams implements AutoCloseable {
         (key, value) -> config.put(StreamsConfig.topicPrefix(key), value));
     config.putAll(overrides);
     return config;
+  }
+
+  /**
+   * Starts the write side: creates its hand-over topic if it does not exist yet (as many partitions
+   * as the inputs, records kept until the application has committed past them), starts {@link
+   * LedgerTopology#build(LedgerTopology.Config)} with {@code streamsConfig}, and deletes hand-over
+   * records every application task has committed past, as Kafka Streams does for its own
+   * repartition topics.
+   */
+  public static LedgerStreams startLedger(LedgerTopology.Config config, Properties streamsConfig) {
+    HandoverTopic.ensure(streamsConfig, config.handoverTopic(), config.partitions());
+    LedgerStreams ledger = start(LedgerTopology.build(config), streamsConfig);
+    ledger.purger = HandoverTopic.startPurging(streamsConfig, config.handoverTopic());
+    return ledger;
   }
 
   /** Starts {@code topology} with {@code config}. */
@@ -89,7 +104,19 @@ public final class LedgerStreams implements AutoCloseable {
 
   @Override
   public void close() {
+    stopPurging();
     streams.close(Duration.ofSeconds(60));
+  }
+
+  private void stopPurging() {
+    if (purger != null) {
+      try {
+        purger.close();
+      } catch (Exception e) {
+        log.warn("stopping the hand-over purger failed: {}", e.toString());
+      }
+      purger = null;
+    }
   }
 
   /**
@@ -97,6 +124,7 @@ public final class LedgerStreams implements AutoCloseable {
    * replay): its group can then be deleted right away instead of after the session timeout.
    */
   public void closeForGood() {
+    stopPurging();
     streams.close(
         CloseOptions.timeout(Duration.ofSeconds(60))
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));

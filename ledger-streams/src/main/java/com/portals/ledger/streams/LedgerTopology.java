@@ -74,6 +74,9 @@ public final class LedgerTopology {
    * @param partitions partition count of the input topics; every stage has as many tasks
    * @param inputEnd where to stop reading each input partition (exclusive end offset): a replay
    *     rebuilds the history as it was when it started; empty: read everything, forever
+   * @param handoverTopic the topic the tasks of the write side hand messages to each other through
+   *     (one per application id: {@link #handoverTopic(String)}), with {@code partitions}
+   *     partitions; {@link LedgerStreams#startLedger} creates it
    */
   public record Config(
       TopicNamespace inputs,
@@ -81,27 +84,42 @@ public final class LedgerTopology {
       int partitions,
       LedgerRules rules,
       LedgerSerdes serdes,
-      Map<TopicPartition, Long> inputEnd) {
+      Map<TopicPartition, Long> inputEnd,
+      String handoverTopic) {
     public Config {
       Objects.requireNonNull(inputs, "inputs");
       Objects.requireNonNull(outputs, "outputs");
       Objects.requireNonNull(rules, "rules");
       Objects.requireNonNull(serdes, "serdes");
+      Objects.requireNonNull(handoverTopic, "handoverTopic");
       inputEnd = Map.copyOf(inputEnd);
       if (partitions < 1) {
         throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
       }
     }
 
-    /** The live ledger: every record of the inputs, as they come. */
+    /** The live ledger of application {@code applicationId}: every input record, as it comes. */
     public Config(
         TopicNamespace inputs,
         TopicNamespace outputs,
         int partitions,
         LedgerRules rules,
-        LedgerSerdes serdes) {
-      this(inputs, outputs, partitions, rules, serdes, Map.of());
+        LedgerSerdes serdes,
+        String applicationId) {
+      this(
+          inputs,
+          outputs,
+          partitions,
+          rules,
+          serdes,
+          Map.of(),
+          LedgerTopology.handoverTopic(applicationId));
     }
+  }
+
+  /** The hand-over topic of the write side of application {@code applicationId}. */
+  public static String handoverTopic(String applicationId) {
+    return applicationId + "-handover";
   }
 
   /**

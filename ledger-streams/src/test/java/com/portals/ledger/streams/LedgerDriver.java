@@ -40,6 +40,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
  */
 final class LedgerDriver implements AutoCloseable {
 
+  private static final String APP_ID = "ledger-test";
+
   private final TopologyTestDriver driver;
   private final LedgerSerdes serdes = LedgerSerdes.singleObject();
   private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
@@ -68,14 +70,14 @@ final class LedgerDriver implements AutoCloseable {
       throw new java.io.UncheckedIOException(e);
     }
     Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, APP_ID);
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
             LedgerTopology.build(
                 new LedgerTopology.Config(
-                    TopicNamespace.CONTRACT, TopicNamespace.CONTRACT, 1, rules, serdes)),
+                    TopicNamespace.CONTRACT, TopicNamespace.CONTRACT, 1, rules, serdes, APP_ID)),
             config);
     for (Topic<?> topic : Topics.inputs()) {
       inputs.put(

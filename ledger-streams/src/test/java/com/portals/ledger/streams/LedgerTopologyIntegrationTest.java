@@ -96,13 +96,15 @@ class LedgerTopologyIntegrationTest {
   private Ledger startLedger(String name) {
     TopicNamespace namespace = TopicNamespace.prefixed(KafkaClusterExtension.uniqueName(name));
     new TopicAdmin(kafka.admin()).ensure(namespace, Topics.all(), PARTITIONS, (short) 1);
+    String applicationId = KafkaClusterExtension.uniqueName("ledger");
     LedgerTopology.Config config =
-        new LedgerTopology.Config(namespace, namespace, PARTITIONS, LedgerRules.DEFAULTS, serdes);
+        new LedgerTopology.Config(
+            namespace, namespace, PARTITIONS, LedgerRules.DEFAULTS, serdes, applicationId);
     LedgerStreams streams =
-        LedgerStreams.start(
-            LedgerTopology.build(config),
+        LedgerStreams.startLedger(
+            config,
             LedgerStreams.config(
-                KafkaClusterExtension.uniqueName("ledger"),
+                applicationId,
                 kafka.bootstrapServers(),
                 stateDir.resolve(namespace.prefix()),
                 Map.of()));

@@ -115,10 +115,16 @@ public final class Replay {
 
       LedgerTopology.Config config =
           new LedgerTopology.Config(
-              inputs, outputs, partitions, options.rules(), options.serdes(), ends);
+              inputs,
+              outputs,
+              partitions,
+              options.rules(),
+              options.serdes(),
+              ends,
+              LedgerTopology.handoverTopic(applicationId));
       LedgerStreams streams =
-          LedgerStreams.start(
-              LedgerTopology.build(config),
+          LedgerStreams.startLedger(
+              config,
               LedgerStreams.config(
                   applicationId,
                   options.bootstrapServers(),
@@ -233,13 +239,14 @@ public final class Replay {
     return latest.values().stream().min(Comparator.naturalOrder()).orElse(null);
   }
 
-  /** The repartition topics of the ledger application {@code applicationId} that exist. */
+  /** The internal topics of the ledger application {@code applicationId} that exist. */
   private static List<String> repartitionTopics(KafkaReads kafka, String applicationId) {
     List<String> existing = kafka.topicsStartingWith(applicationId + "-");
-    return LedgerTopology.REPARTITIONS.stream()
-        .map(name -> applicationId + "-" + name + "-repartition")
-        .filter(existing::contains)
-        .toList();
+    List<String> internal = new ArrayList<>();
+    internal.add(LedgerTopology.handoverTopic(applicationId));
+    LedgerTopology.REPARTITIONS.forEach(
+        name -> internal.add(applicationId + "-" + name + "-repartition"));
+    return internal.stream().filter(existing::contains).toList();
   }
 
   /** The journal a replay wrote. */

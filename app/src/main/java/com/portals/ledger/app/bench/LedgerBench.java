@@ -128,12 +128,13 @@ final class LedgerBench {
             TopicNamespace.CONTRACT,
             partitions,
             LedgerRules.DEFAULTS,
-            serdes);
+            serdes,
+            APPLICATION_ID);
     Properties producerConfig = EventPublisher.producerConfig(bootstrapServers);
     producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-bench-publisher");
     try (LedgerStreams streams =
-        LedgerStreams.start(
-            LedgerTopology.build(topology),
+        LedgerStreams.startLedger(
+            topology,
             LedgerStreams.config(APPLICATION_ID, bootstrapServers, stateDir, streamsOverrides))) {
       awaitRunning(streams, System.nanoTime() + patience);
       out.println("  ledger topology running; warming up, then publishing");

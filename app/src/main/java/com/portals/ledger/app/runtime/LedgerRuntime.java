@@ -159,10 +159,14 @@ public final class LedgerRuntime implements AutoCloseable {
     started.push(api::detach);
 
     streams =
-        LedgerStreams.start(
-            LedgerTopology.build(
-                new LedgerTopology.Config(
-                    TopicNamespace.CONTRACT, TopicNamespace.CONTRACT, partitions, rules, serdes)),
+        LedgerStreams.startLedger(
+            new LedgerTopology.Config(
+                TopicNamespace.CONTRACT,
+                TopicNamespace.CONTRACT,
+                partitions,
+                rules,
+                serdes,
+                applicationId),
             LedgerStreams.config(
                 applicationId,
                 bootstrapServers,

@@ -60,7 +60,8 @@ class AuditIntegrationTest {
     new TopicAdmin(kafka.admin()).ensure(namespace, Topics.all(), PARTITIONS, (short) 1);
     String applicationId = KafkaClusterExtension.uniqueName("live");
     LedgerTopology.Config config =
-        new LedgerTopology.Config(namespace, namespace, PARTITIONS, LedgerRules.DEFAULTS, serdes);
+        new LedgerTopology.Config(
+            namespace, namespace, PARTITIONS, LedgerRules.DEFAULTS, serdes, applicationId);
     int half = history.size() / 2;
     try (EventPublisher publisher =
         EventPublisher.connect(kafka.bootstrapServers(), serdes, namespace)) {
@@ -90,8 +91,8 @@ class AuditIntegrationTest {
   }
 
   private LedgerStreams start(LedgerTopology.Config config, String applicationId) {
-    return LedgerStreams.start(
-        LedgerTopology.build(config),
+    return LedgerStreams.startLedger(
+        config,
         LedgerStreams.config(
             applicationId, kafka.bootstrapServers(), dir.resolve(applicationId), Map.of()));
   }
