@@ -62,6 +62,10 @@ public final class LedgerStreams implements AutoCloseable {
    * repartition topics.
    */
   public static LedgerStreams startLedger(LedgerTopology.Config config, Properties streamsConfig) {
+    // The write side orders what it applies by ticks and their input positions, never by how Kafka
+    // Streams interleaves a task's partitions: it need not wait for data of an empty partition
+    // (and Kafka Streams' check, when enabled, formats log text per empty partition per record).
+    streamsConfig.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
     HandoverTopic.ensure(streamsConfig, config.handoverTopic(), config.partitions());
     LedgerStreams ledger = start(LedgerTopology.build(config), streamsConfig);
     ledger.purger = HandoverTopic.startPurging(streamsConfig, config.handoverTopic());

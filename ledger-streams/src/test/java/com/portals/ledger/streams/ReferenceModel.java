@@ -50,10 +50,11 @@ import java.util.TreeMap;
 /**
  * The ledger as a plain in-memory fold: the same domain rules as the topology, but none of its
  * machinery (no stages, repartitions, watermarks per source, stores or serdes). Events are taken in
- * publish order to find duplicates; then, as of the latest tick, every order and every account is
- * folded on its own in event-time order: inputs strictly before the tick, scheduled actions (60-day
- * release, orphan expiry, balance posting) at or before it, an action before the inputs of its own
- * instant, and inputs of the same instant by priority, then id.
+ * publish order to find duplicates (clicks within their session, see {@link #publishClick}); then,
+ * as of the latest tick, every order and every account is folded on its own in event-time order:
+ * inputs strictly before the tick, scheduled actions (60-day release, orphan expiry, balance
+ * posting) at or before it, an action before the inputs of its own instant, and inputs of the same
+ * instant by priority, then id.
  *
  * <p>Property tests require the topology to produce exactly what this produces.
  */
@@ -75,10 +76,12 @@ public final class ReferenceModel {
   private final AccountBook book;
   private final Set<String> seen = new HashSet<>();
   private final Map<String, List<Click>> clicksBySession = new HashMap<>();
+  private final Map<String, List<OrderedClick>> orderedClicks = new HashMap<>();
   private final Map<String, TreeMap<Instant, Rate>> rates = new HashMap<>();
   private final Map<String, List<Object>> orderEvents = new LinkedHashMap<>();
   private final Map<String, List<Object>> withdrawalEvents = new LinkedHashMap<>();
   private final List<Rejected> publishRejections = new ArrayList<>();
+  private final List<Duplicate> duplicates = new ArrayList<>();
   private Instant watermark;
 
   public ReferenceModel(LedgerRules rules) {
@@ -102,15 +105,23 @@ public final class ReferenceModel {
       }
       return;
     }
-    if (!seen.add(parsed.eventId())) {
-      publishRejections.add(new Rejected("DUPLICATE_EVENT", parsed.eventId()));
+    if (event instanceof ClickRecorded click) {
+      publishClick(click);
       return;
     }
-    if (event instanceof ClickRecorded click) {
-      clicksBySession
-          .computeIfAbsent(click.getSessionId(), s -> new ArrayList<>())
-          .add(Mapping.click(click));
-    } else if (event instanceof CommissionRateSet rate) {
+    if (!seen.add(parsed.eventId())) {
+      if (event instanceof CommissionRateSet) {
+        publishRejections.add(new Rejected("DUPLICATE_EVENT", parsed.eventId()));
+      } else {
+        // Found when the ledger applies it, in order: once its time has passed.
+        Instant time = parsed.timestamp();
+        duplicates.add(
+            new Duplicate(
+                parsed.eventId(), watermark != null && watermark.isAfter(time) ? watermark : time));
+      }
+      return;
+    }
+    if (event instanceof CommissionRateSet rate) {
       if (rate.getRateBps() < Rate.MINIMUM.basisPoints()) {
         publishRejections.add(new Rejected("RATE_BELOW_MINIMUM", rate.getEventId()));
       }
@@ -134,9 +145,45 @@ public final class ReferenceModel {
     }
   }
 
+  /**
+   * A click is a duplicate if its session holds a click with the same event id that the ledger
+   * ordered at most twice the session TTL before this one: the ledger keeps a session's clicks that
+   * long, and recognises duplicates within them. A click is ordered at its own time, or at the
+   * latest tick published before it if that is later (it came late).
+   */
+  private void publishClick(ClickRecorded click) {
+    Instant orderAt =
+        watermark != null && watermark.isAfter(click.getOccurredAt())
+            ? watermark
+            : click.getOccurredAt();
+    Instant earliest = orderAt.minus(rules.sessionTtl()).minus(rules.sessionTtl());
+    List<OrderedClick> session =
+        orderedClicks.computeIfAbsent(click.getSessionId(), s -> new ArrayList<>());
+    for (OrderedClick known : session) {
+      if (known.eventId().equals(click.getEventId()) && !known.orderAt().isBefore(earliest)) {
+        publishRejections.add(new Rejected("DUPLICATE_EVENT", click.getEventId()));
+        return;
+      }
+    }
+    session.add(new OrderedClick(click.getEventId(), orderAt));
+    clicksBySession
+        .computeIfAbsent(click.getSessionId(), s -> new ArrayList<>())
+        .add(Mapping.click(click));
+  }
+
+  private record OrderedClick(String eventId, Instant orderAt) {}
+
+  /** A duplicate of an order or withdrawal event, and the instant the ledger orders it at. */
+  private record Duplicate(String eventId, Instant orderAt) {}
+
   /** The ledger as of the latest tick. */
   public Result result() {
     List<Rejected> rejections = new ArrayList<>(publishRejections);
+    for (Duplicate duplicate : duplicates) {
+      if (watermark != null && duplicate.orderAt().isBefore(watermark)) {
+        rejections.add(new Rejected("DUPLICATE_EVENT", duplicate.eventId()));
+      }
+    }
     Map<String, Order> orders = new LinkedHashMap<>();
     Map<String, List<Movement>> movements = new HashMap<>();
     if (watermark != null) {

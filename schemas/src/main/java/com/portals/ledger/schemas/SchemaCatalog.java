@@ -6,8 +6,11 @@ import com.portals.ledger.avro.events.CommissionRateSet;
 import com.portals.ledger.avro.events.OrderEvent;
 import com.portals.ledger.avro.events.WithdrawalEvent;
 import com.portals.ledger.avro.internal.AccountState;
-import com.portals.ledger.avro.internal.HeldEvents;
-import com.portals.ledger.avro.internal.StageMessage;
+import com.portals.ledger.avro.internal.Buffered;
+import com.portals.ledger.avro.internal.Handover;
+import com.portals.ledger.avro.internal.OrderRecord;
+import com.portals.ledger.avro.internal.SessionClicks;
+import com.portals.ledger.avro.internal.WithdrawalRecord;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
@@ -55,9 +58,12 @@ public final class SchemaCatalog {
           WithdrawalDecision.class,
           Rejection.class,
           OrderState.class,
-          StageMessage.class,
+          Handover.class,
+          Buffered.class,
+          SessionClicks.class,
+          OrderRecord.class,
           AccountState.class,
-          HeldEvents.class);
+          WithdrawalRecord.class);
 
   private static final String HISTORY_INDEX = "/avro-history/index.txt";
 

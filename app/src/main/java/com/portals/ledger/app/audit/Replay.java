@@ -159,7 +159,10 @@ public final class Replay {
     }
   }
 
-  /** Hops a record can take through the topology's repartition topics, plus one to spare. */
+  /**
+   * Hops a record can take through the hand-over topic (an order's attribution request, its answer,
+   * its commission movement), plus one to spare.
+   */
   private static final int BARRIER_ROUNDS = 4;
 
   /**
@@ -242,11 +245,9 @@ public final class Replay {
   /** The internal topics of the ledger application {@code applicationId} that exist. */
   private static List<String> repartitionTopics(KafkaReads kafka, String applicationId) {
     List<String> existing = kafka.topicsStartingWith(applicationId + "-");
-    List<String> internal = new ArrayList<>();
-    internal.add(LedgerTopology.handoverTopic(applicationId));
-    LedgerTopology.REPARTITIONS.forEach(
-        name -> internal.add(applicationId + "-" + name + "-repartition"));
-    return internal.stream().filter(existing::contains).toList();
+    return List.of(LedgerTopology.handoverTopic(applicationId)).stream()
+        .filter(existing::contains)
+        .toList();
   }
 
   /** The journal a replay wrote. */

@@ -9,7 +9,6 @@ import com.portals.ledger.avro.events.OrderRefunded;
 import com.portals.ledger.avro.events.PayoutCompleted;
 import com.portals.ledger.avro.events.PayoutFailed;
 import com.portals.ledger.avro.events.WithdrawalRequested;
-import com.portals.ledger.avro.internal.AttributedOrder;
 import java.time.Instant;
 
 /** The id and event time of every upstream event the stages carry. */
@@ -17,14 +16,12 @@ public final class Events {
 
   private Events() {}
 
-  /** The eventId of an upstream event (of the placed order, for an attributed one). */
+  /** The eventId of an upstream event. */
   public static String idOf(Object body) {
     if (body instanceof ClickRecorded e) {
       return e.getEventId();
     } else if (body instanceof OrderPlaced e) {
       return e.getEventId();
-    } else if (body instanceof AttributedOrder e) {
-      return e.getPlaced().getEventId();
     } else if (body instanceof OrderCompleted e) {
       return e.getEventId();
     } else if (body instanceof OrderCancelled e) {
@@ -49,8 +46,6 @@ public final class Events {
       return e.getOccurredAt();
     } else if (body instanceof OrderPlaced e) {
       return e.getOccurredAt();
-    } else if (body instanceof AttributedOrder e) {
-      return e.getPlaced().getOccurredAt();
     } else if (body instanceof OrderCompleted e) {
       return e.getOccurredAt();
     } else if (body instanceof OrderCancelled e) {
@@ -69,12 +64,22 @@ public final class Events {
     throw new IllegalArgumentException("not an upstream event: " + body);
   }
 
+  /** The affiliate a withdrawal request or payout result belongs to. */
+  public static String affiliateOf(Object body) {
+    if (body instanceof WithdrawalRequested e) {
+      return e.getAffiliateId();
+    } else if (body instanceof PayoutCompleted e) {
+      return e.getAffiliateId();
+    } else if (body instanceof PayoutFailed e) {
+      return e.getAffiliateId();
+    }
+    throw new IllegalArgumentException("not an account event: " + body);
+  }
+
   /** The order an order event belongs to. */
   public static String orderIdOf(Object body) {
     if (body instanceof OrderPlaced e) {
       return e.getOrderId();
-    } else if (body instanceof AttributedOrder e) {
-      return e.getPlaced().getOrderId();
     } else if (body instanceof OrderCompleted e) {
       return e.getOrderId();
     } else if (body instanceof OrderCancelled e) {

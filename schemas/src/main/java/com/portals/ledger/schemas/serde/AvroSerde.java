@@ -7,20 +7,18 @@ import com.portals.ledger.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -50,10 +48,12 @@ public final class AvroSerde<T extends SpecificRecord>
   private final SpecificData model;
   private final WireFormat writeFormat;
   private final SchemaRegistryClient registry;
-  private final BinaryMessageEncoder<T> singleObjectEncoder;
-  private final BinaryMessageDecoder<T> singleObjectDecoder;
+  private final SpecificDatumWriter<T> singleObjectWriter;
+  private final byte[] singleObjectHeader;
   private final SpecificDatumWriter<T> confluentWriter;
   private final Map<Integer, SpecificDatumReader<T>> confluentReaders = new ConcurrentHashMap<>();
+  private final Map<Long, SpecificDatumReader<T>> singleObjectReaders = new ConcurrentHashMap<>();
+  private static final int SINGLE_OBJECT_HEADER = 10;
 
   AvroSerde(Class<T> type, WireFormat writeFormat, SchemaRegistryClient registry) {
     AvroTrust.install();
@@ -66,9 +66,14 @@ public final class AvroSerde<T extends SpecificRecord>
     this.registry = registry;
     this.readerSchema = SchemaCatalog.currentSchema(type);
     this.model = SpecificData.getForClass(type);
-    this.singleObjectEncoder = new BinaryMessageEncoder<>(model, readerSchema);
-    this.singleObjectDecoder =
-        new BinaryMessageDecoder<>(model, readerSchema, SchemaCatalog.store());
+    this.singleObjectWriter = new SpecificDatumWriter<>(readerSchema, model);
+    this.singleObjectHeader =
+        ByteBuffer.allocate(SINGLE_OBJECT_HEADER)
+            .put(SINGLE_OBJECT_MARKER_0)
+            .put(SINGLE_OBJECT_MARKER_1)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(SchemaNormalization.parsingFingerprint64(readerSchema))
+            .array();
     this.confluentWriter = new SpecificDatumWriter<>(readerSchema, model);
   }
 
@@ -107,10 +112,7 @@ public final class AvroSerde<T extends SpecificRecord>
     }
     try {
       if (writeFormat == WireFormat.SINGLE_OBJECT) {
-        ByteBuffer buffer = singleObjectEncoder.encode(data);
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
+        return writeSingleObject(data);
       }
       int id = registry.register(topic + "-value", readerSchema);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -124,6 +126,33 @@ public final class AvroSerde<T extends SpecificRecord>
       throw new SerializationException(
           "cannot write " + type.getSimpleName() + " to " + topic + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Reusable output of the current thread: the header, then the body, copied out once. */
+  private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
+  private static final class Output extends ByteArrayOutputStream {
+    private BinaryEncoder encoder;
+
+    Output() {
+      super(256);
+    }
+
+    BinaryEncoder encoder() {
+      encoder = EncoderFactory.get().binaryEncoder(this, encoder);
+      return encoder;
+    }
+  }
+
+  /** {@code C3 01}, the schema's fingerprint, the binary body, straight into one array. */
+  private byte[] writeSingleObject(T data) throws IOException {
+    Output out = OUTPUT.get();
+    out.reset();
+    out.write(singleObjectHeader);
+    BinaryEncoder encoder = out.encoder();
+    singleObjectWriter.write(data, encoder);
+    encoder.flush();
+    return out.toByteArray();
   }
 
   @Override
@@ -148,14 +177,42 @@ public final class AvroSerde<T extends SpecificRecord>
             + "): expected Avro single-object encoding (C3 01) or the Confluent wire format (00)");
   }
 
+  /**
+   * Reads {@code C3 01}, the writer schema's 8-byte CRC-64-AVRO fingerprint (little-endian), then
+   * the binary body, with a reader resolved once per writer schema from the schemas this ledger
+   * ships. The body is read straight from the array (Avro's message decoder reads it through an
+   * input stream, byte by byte, several times slower).
+   */
   private T readSingleObject(byte[] data) {
-    try {
-      return singleObjectDecoder.decode(data);
-    } catch (MissingSchemaException e) {
+    if (data.length < SINGLE_OBJECT_HEADER) {
       throw new SerializationException(
-          "unknown writer schema: " + e.getMessage() + " (not a schema this ledger ships)", e);
-    } catch (BadHeaderException e) {
-      throw new SerializationException("bad single-object header: " + e.getMessage(), e);
+          "bad single-object header: " + data.length + " bytes, expected at least 10");
+    }
+    long fingerprint =
+        ByteBuffer.wrap(data, 2, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    SpecificDatumReader<T> reader = singleObjectReaders.get(fingerprint);
+    if (reader == null) {
+      Schema writer = SchemaCatalog.store().findByFingerprint(fingerprint);
+      if (writer == null) {
+        throw new SerializationException(
+            "unknown writer schema: fingerprint "
+                + Long.toHexString(fingerprint)
+                + " (not a schema this ledger ships)");
+      }
+      try {
+        reader = new SpecificDatumReader<>(writer, readerSchema, model);
+      } catch (AvroRuntimeException e) {
+        throw new SerializationException(
+            "writer schema " + writer.getFullName() + " cannot be read as " + type.getSimpleName(),
+            e);
+      }
+      singleObjectReaders.put(fingerprint, reader);
+    }
+    try {
+      BinaryDecoder decoder =
+          DecoderFactory.get()
+              .binaryDecoder(data, SINGLE_OBJECT_HEADER, data.length - SINGLE_OBJECT_HEADER, null);
+      return reader.read(null, decoder);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot decode " + type.getSimpleName() + " (single-object): " + describe(e), e);

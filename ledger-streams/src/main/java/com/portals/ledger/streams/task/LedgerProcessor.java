@@ -1,0 +1,358 @@
+package com.portals.ledger.streams.task;
+
+import com.portals.ledger.avro.events.ClickRecorded;
+import com.portals.ledger.avro.events.CommissionRateSet;
+import com.portals.ledger.avro.events.PayoutCompleted;
+import com.portals.ledger.avro.events.PayoutFailed;
+import com.portals.ledger.avro.events.WithdrawalRequested;
+import com.portals.ledger.avro.internal.AccountState;
+import com.portals.ledger.avro.internal.AttributionReply;
+import com.portals.ledger.avro.internal.AttributionRequest;
+import com.portals.ledger.avro.internal.Buffered;
+import com.portals.ledger.avro.internal.Handover;
+import com.portals.ledger.avro.internal.Movement;
+import com.portals.ledger.avro.internal.OrderRecord;
+import com.portals.ledger.avro.internal.Origin;
+import com.portals.ledger.avro.internal.Routed;
+import com.portals.ledger.avro.internal.SessionClicks;
+import com.portals.ledger.avro.internal.WithdrawalRecord;
+import com.portals.ledger.schemas.serde.AvroSerde;
+import com.portals.ledger.schemas.serde.LedgerSerdes;
+import com.portals.ledger.streams.LedgerTopology;
+import com.portals.ledger.streams.stage.Rejections;
+import com.portals.ledger.streams.state.Codec;
+import com.portals.ledger.streams.state.CommitHook;
+import com.portals.ledger.streams.state.WriteBackStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The write side of one partition: intake, attribution, orders and accounts side by side in one
+ * task, with their stores. It reads partition p of every input topic, of {@code ledger.clock} and
+ * of the hand-over topic; what stays on this partition (a click of a session of p, the events of an
+ * order of p, the withdrawals of an affiliate of p) goes from stage to stage by a method call, and
+ * only what belongs to another partition (an order's attribution request to its session's partition
+ * and the answer back, a commission movement to its affiliate's partition, a rate to every
+ * partition) crosses the hand-over topic.
+ *
+ * <p>Time: see {@link Frontiers}. Each task tells the others its frontiers, on every hand-over
+ * message and, when they moved and nothing else went to a task, in a message of its own every
+ * {@link #TELL_INTERVAL} at most. Stages drain as soon as the lowest frontier that feeds them
+ * moves; the order they apply things in does not depend on when that is.
+ *
+ * <p>State: seven logged RocksDB stores without Kafka Streams' cache, behind {@link
+ * WriteBackStore}s that keep changes decoded until the commit hook ({@link CommitHook}) writes them
+ * back, once per commit.
+ */
+public final class LedgerProcessor
+    implements Processor<byte[], byte[], Object, Object>,
+        Outbox,
+        Intake.Stages,
+        CommitHook.Listener {
+
+  /** How often, at most, a task sends its frontiers to the tasks it sent nothing else to. */
+  public static final Duration TELL_INTERVAL = Duration.ofMillis(10);
+
+  private static final Bytes FRONTIERS_KEY = StoreKeys.utf8("frontiers");
+
+  private final LedgerTopology.Config config;
+  private final AvroSerde<Handover> handoverSerde;
+  private ProcessorContext<Object, Object> context;
+  private int partition;
+  private Frontiers frontiers;
+  private WriteBackStore<byte[]> meta;
+  private WriteBackStore<Buffered> buffer;
+  private WriteBackStore<byte[]> scheduleStore;
+  private WriteBackStore<SessionClicks> sessions;
+  private WriteBackStore<OrderRecord> orderStore;
+  private WriteBackStore<AccountState> accountStore;
+  private WriteBackStore<WithdrawalRecord> withdrawalStore;
+  private List<WriteBackStore<?>> stores;
+  private Intake intake;
+  private Attribution attribution;
+  private Orders orders;
+  private Accounts accounts;
+  private Map<String, Integer> topicIndex;
+  private long attributionDrained;
+  private long ordersDrained;
+  private long accountsDrained;
+  private long currentTimestamp;
+  private byte[] persistedFrontiers;
+  private long window;
+
+  public LedgerProcessor(LedgerTopology.Config config) {
+    this.config = config;
+    this.handoverSerde = config.serdes().internal(Handover.class);
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.partition = context.taskId().partition();
+    int partitions = config.partitions();
+    LedgerSerdes serdes = config.serdes();
+    meta = new WriteBackStore<>(store(LedgerTopology.META_STORE), Codec.bytes(), 1024);
+    buffer =
+        new WriteBackStore<>(
+            store(LedgerTopology.BUFFER_STORE),
+            Codec.avro(serdes.internal(Buffered.class)),
+            0,
+            true,
+            true);
+    scheduleStore = new WriteBackStore<>(store(LedgerTopology.SCHEDULE_STORE), Codec.bytes(), 4096);
+    sessions =
+        new WriteBackStore<>(
+            store(LedgerTopology.SESSIONS_STORE),
+            new SessionCodec(serdes.internal(SessionClicks.class)),
+            10_000,
+            false,
+            false);
+    orderStore =
+        new WriteBackStore<>(
+            store(LedgerTopology.ORDERS_STORE),
+            Codec.avro(serdes.internal(OrderRecord.class)),
+            10_000,
+            false,
+            false);
+    accountStore =
+        new WriteBackStore<>(
+            store(LedgerTopology.ACCOUNTS_STORE),
+            Codec.avro(serdes.internal(AccountState.class)),
+            20_000,
+            false,
+            false);
+    withdrawalStore =
+        new WriteBackStore<>(
+            store(LedgerTopology.WITHDRAWALS_STORE),
+            Codec.avro(serdes.internal(WithdrawalRecord.class)),
+            1024,
+            false,
+            false);
+    stores =
+        List.of(meta, buffer, scheduleStore, sessions, orderStore, accountStore, withdrawalStore);
+    frontiers = new Frontiers(partition, partitions);
+    byte[] known = meta.get(FRONTIERS_KEY);
+    if (known != null) {
+      frontiers.decode(known);
+    }
+    persistedFrontiers = known;
+    Schedule schedule = new Schedule(scheduleStore);
+    window = 2 * config.rules().sessionTtl().toMillis();
+    intake =
+        new Intake(
+            partition,
+            partitions,
+            config.inputs(),
+            serdes,
+            config.inputEnd(),
+            frontiers,
+            meta,
+            buffer,
+            this,
+            this);
+    topicIndex = intake.topicIndex();
+    attribution = new Attribution(config.rules().sessionTtl(), sessions, buffer, this);
+    orders =
+        new Orders(partition, partitions, config.rules(), orderStore, meta, buffer, schedule, this);
+    accounts = new Accounts(config.rules(), accountStore, withdrawalStore, buffer, schedule, this);
+    intake.init();
+    attribution.init();
+    orders.init();
+    accounts.init();
+    attributionDrained = Frontiers.NONE;
+    ordersDrained = Frontiers.NONE;
+    accountsDrained = Frontiers.NONE;
+    CommitHook hook = context.getStateStore(LedgerTopology.COMMIT_HOOK);
+    hook.listen(this);
+    context.schedule(
+        TELL_INTERVAL,
+        PunctuationType.WALL_CLOCK_TIME,
+        timestamp -> {
+          advance();
+          tellFrontiers();
+        });
+  }
+
+  private KeyValueStore<Bytes, byte[]> store(String name) {
+    return context.getStateStore(name);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    RecordMetadata metadata = context.recordMetadata().orElseThrow();
+    currentTimestamp = record.timestamp();
+    if (metadata.topic().equals(config.handoverTopic())) {
+      receive(record.value());
+    } else {
+      intake.onRecord(
+          metadata.topic(),
+          metadata.partition(),
+          metadata.offset(),
+          record.key(),
+          record.value(),
+          record.timestamp());
+    }
+    advance();
+  }
+
+  private void receive(byte[] bytes) {
+    Handover message = handoverSerde.deserialize(config.handoverTopic(), bytes);
+    if (message.getBody() != null) {
+      dispatch((SpecificRecord) message.getBody(), message.getOrderAt());
+    }
+    frontiers.observe(message.getFrom(), message.getIntakeFrontier(), message.getOrdersFrontier());
+  }
+
+  private void dispatch(SpecificRecord body, long orderAt) {
+    if (body instanceof AttributionRequest request) {
+      attribution.request(request, orderAt, frontiers.intakeLow());
+    } else if (body instanceof AttributionReply reply) {
+      orders.reply(reply);
+    } else if (body instanceof Movement movement) {
+      accounts.movement(movement, orderAt);
+    } else if (body instanceof CommissionRateSet rate) {
+      orders.rate(rate, orderAt);
+    } else if (body instanceof Routed routed) {
+      SpecificRecord event = (SpecificRecord) routed.getEvent();
+      if (event instanceof ClickRecorded click) {
+        click(routed.getOrigin(), click, orderAt);
+      } else if (event instanceof WithdrawalRequested
+          || event instanceof PayoutCompleted
+          || event instanceof PayoutFailed) {
+        accountEvent(routed.getOrigin(), event, orderAt);
+      } else {
+        orderEvent(routed.getOrigin(), event, orderAt);
+      }
+    }
+  }
+
+  /** Drains every stage whose frontier moved, in the order the stages feed each other. */
+  private void advance() {
+    long intakeLow = frontiers.intakeLow();
+    if (intakeLow != Frontiers.NONE) {
+      if (intakeLow > attributionDrained) {
+        attribution.drain(intakeLow);
+        attributionDrained = intakeLow;
+      }
+      if (intakeLow > ordersDrained || orders.answeredSinceDrain()) {
+        frontiers.setOwnOrders(orders.drain(intakeLow));
+        ordersDrained = intakeLow;
+      }
+    }
+    long ordersLow = frontiers.ordersLow();
+    if (ordersLow != Frontiers.NONE && ordersLow > accountsDrained) {
+      accounts.drain(ordersLow);
+      accountsDrained = ordersLow;
+    }
+  }
+
+  /**
+   * Clicks ordered before this may be forgotten: no order that can still be attributed, and no
+   * click that can still come, looks further back than twice the session TTL before the lowest
+   * orders frontier.
+   */
+  private long sweepHorizon() {
+    long low = frontiers.ordersLow();
+    return low == Frontiers.NONE ? Frontiers.NONE : low - window;
+  }
+
+  private void tellFrontiers() {
+    for (int target = 0; target < config.partitions(); target++) {
+      if (frontiers.staleFor(target)) {
+        send(target, Math.max(0L, frontiers.ownIntake()), null);
+      }
+    }
+  }
+
+  // --- Intake.Stages: released events that stay on this partition
+
+  @Override
+  public void click(Origin origin, ClickRecorded click, long orderAt) {
+    attribution.click(origin, click, orderAt, sweepHorizon());
+  }
+
+  @Override
+  public void orderEvent(Origin origin, SpecificRecord event, long orderAt) {
+    orders.input(origin, event, orderAt, Intake.seqOf(origin, topicIndex));
+  }
+
+  @Override
+  public void rate(CommissionRateSet rate, long orderAt) {
+    orders.rate(rate, orderAt);
+  }
+
+  @Override
+  public void accountEvent(Origin origin, SpecificRecord event, long orderAt) {
+    accounts.input(origin, event, orderAt, Intake.seqOf(origin, topicIndex));
+  }
+
+  // --- Outbox
+
+  @Override
+  public void reject(Origin origin, String code, String message, String eventId, Instant time) {
+    context.forward(
+        new Record<Object, Object>(
+            Rejections.keyOf(origin),
+            Rejections.of(origin, code, message, eventId, time),
+            Math.max(0L, time == null ? currentTimestamp : time.toEpochMilli())),
+        LedgerTopology.sinkOf(Output.REJECTIONS));
+  }
+
+  @Override
+  public void output(Output output, String key, SpecificRecord value, long timestamp) {
+    context.forward(
+        new Record<Object, Object>(key, value, Math.max(0L, timestamp)),
+        LedgerTopology.sinkOf(output));
+  }
+
+  @Override
+  public void handover(int to, long orderAt, SpecificRecord body) {
+    if (to == partition) {
+      dispatch(body, orderAt);
+    } else {
+      send(to, orderAt, body);
+    }
+  }
+
+  private void send(int to, long orderAt, SpecificRecord body) {
+    Handover message =
+        new Handover(partition, to, frontiers.ownIntake(), frontiers.ownOrders(), orderAt, body);
+    context.forward(
+        new Record<Object, Object>(null, message, Math.max(0L, orderAt)),
+        LedgerTopology.HANDOVER_SINK);
+    frontiers.told(to);
+  }
+
+  // --- CommitHook.Listener
+
+  @Override
+  public void beforeCommit() {
+    attribution.sweep(sweepHorizon());
+    intake.beforeCommit();
+    byte[] encoded = frontiers.encode();
+    if (persistedFrontiers == null || !java.util.Arrays.equals(encoded, persistedFrontiers)) {
+      meta.put(FRONTIERS_KEY, encoded);
+      persistedFrontiers = encoded;
+    }
+    for (WriteBackStore<?> store : stores) {
+      store.flush();
+    }
+  }
+
+  @Override
+  public void reset() {
+    for (WriteBackStore<?> store : stores) {
+      store.clear();
+    }
+  }
+}
