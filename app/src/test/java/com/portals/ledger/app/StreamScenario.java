@@ -2,7 +2,7 @@ package com.portals.ledger.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.portals.ledger.app.bench.BenchWorkload;
+import com.portals.ledger.app.bench.Workload;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,14 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A stream of thousands of events (the benchmark's workload) in batches, each closed by a tick;
- * what the reference model says the ledger must hold after it; {@code ledger run} as a child
- * process on a test broker; and the check that the ledger's committed outputs are exactly the
- * model's.
+ * A stream of thousands of events (the benchmark's workload, 120 days of it, with a tick about
+ * every {@code batchSize} events) in batches, each closed by a tick; what the reference model says
+ * the ledger must hold after it; {@code ledger run} as a child process on a test broker; and the
+ * check that the ledger's committed outputs are exactly the model's.
  */
 final class StreamScenario {
+
+  private static final int AFFILIATES = 400;
 
   private final KafkaClusterExtension kafka;
   private final LedgerSerdes serdes = LedgerSerdes.singleObject();
@@ -40,11 +43,18 @@ final class StreamScenario {
 
   StreamScenario(KafkaClusterExtension kafka, int events, long seed, int batchSize) {
     this.kafka = kafka;
-    for (BenchWorkload.Batch batch : BenchWorkload.generate(events, seed, batchSize).batches()) {
-      List<String> lines = new ArrayList<>();
-      batch.events().forEach(event -> lines.add(event.json()));
-      lines.add("{\"type\":\"ClockTick\",\"at\":\"" + batch.tickAt() + "\"}");
-      batches.add(lines);
+    Duration span = Duration.ofDays(120);
+    Workload workload =
+        Workload.history(
+            events, seed, AFFILIATES, span, span.multipliedBy(batchSize).dividedBy(events));
+    List<String> batch = new ArrayList<>();
+    for (Iterator<Workload.Item> items = workload.items(); items.hasNext(); ) {
+      Workload.Item item = items.next();
+      batch.add(item.json());
+      if (item instanceof Workload.Tick) {
+        batches.add(batch);
+        batch = new ArrayList<>();
+      }
     }
     ReferenceModel model = new ReferenceModel(LedgerRules.DEFAULTS);
     batches.forEach(lines -> lines.forEach(model::publish));

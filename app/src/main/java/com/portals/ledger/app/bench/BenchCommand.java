@@ -1,17 +1,21 @@
 package com.portals.ledger.app.bench;
 
-import com.portals.ledger.app.bench.BenchWorkload.Kind;
 import com.portals.ledger.app.broker.EmbeddedBroker;
 import com.portals.ledger.app.cli.Durations;
 import com.portals.ledger.app.cli.Settings;
+import com.portals.ledger.app.runtime.SystemClockTicker;
+import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.serde.WireFormat;
 import com.portals.ledger.schemas.topics.TopicAdmin;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,64 +41,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ledger bench [--events N]} (CONTRACT.md "Command line"): measures, on a Kafka broker of
- * its own and in one run, the raw Kafka produce+consume rate of the benchmark's records and the
- * ledger's end-to-end rate and publish-to-balance latency on the same records.
- *
- * <p>In: the options below. Out: progress and a report on standard output, whose last line is
- * {@code events_per_s=X raw_events_per_s=Y ratio=Z p50_ms=A p99_ms=B} ({@link BenchLine}). Exit
- * status 0; 1 (the report and the line are printed all the same) when the ledger's outputs are not
- * what the workload implies: an order applied without its click, or a rejection. A run that cannot
- * finish (the ledger stops, or nothing expected comes back for {@code --timeout}) ends with an
- * exception naming what is missing, and no such line. Whatever happens, the ledger's topology, the
- * clients and the broker are stopped, and the scratch directory is deleted unless {@code
- * --data-dir} named it.
- *
- * <p>The run:
+ * {@code ledger bench} (CONTRACT.md "Command line"): measures the write side on a Kafka broker of
+ * its own, in one run, in five phases, open loop throughout (no phase waits for the ledger before
+ * sending more):
  *
  * <ol>
- *   <li>A {@link BenchWorkload} of {@code --events} events (seeded, so every run publishes the same
- *       events), cut into batches of {@code --batch-size} events, each followed by a tick one
- *       millisecond after its last event: the tick that releases the batch.
- *   <li>An {@link EmbeddedBroker} in the scratch directory; the ledger's topics with {@code
- *       --partitions} partitions, and a copy of the input topics under the prefix {@code
- *       bench-raw.} for the baseline.
- *   <li>The raw baseline ({@link RawBaseline}): the very records the ledger run will publish (same
- *       bytes, keys, timestamps, ticks to every partition), produced flat out by a plain producer
- *       with the publisher's settings ({@code acks=all}, idempotent) and read back meanwhile by a
- *       plain {@code read_committed} consumer. {@code raw_events_per_s} = events ÷ (last record
- *       read back − first send); the ticks travel too but are not counted, as in the ledger's
- *       figure.
- *   <li>The ledger ({@link LedgerBench}): its topology started as {@code ledger run} starts it (the
- *       time to start is not measured), the same batches and ticks published through {@code
- *       EventPublisher}, the output topics read {@code read_committed}. {@code events_per_s} =
- *       events ÷ (last expected output read − start of the first send), where an event's expected
- *       output is the journal entry it causes (order events), the decision on it (withdrawal
- *       requests) or a rejection naming it; clicks and rates have no output of their own.
- *   <li>Latency ({@code p50_ms}, {@code p99_ms}): publish-to-balance, for every event that moved a
- *       balance: from the start of sending the event's batch to reading the first journal entry the
- *       event caused. It includes the acknowledgement of the batch, the publishing of the tick that
- *       releases it, and every stage of the topology; the balance is written in the same
- *       transaction as the entry. Ticks follow each batch, so the wait for a tick is at most the
- *       time to publish one batch, far shorter than with the live 1 s ticker, where it adds up to a
- *       second.
+ *   <li>raw Kafka ({@link RawPhase}): the history's records encoded, produced and read back with no
+ *       ledger: the ceiling of this machine and broker;
+ *   <li>capacity ({@link CapacityPhase}): the history published first, then the ledger started; how
+ *       fast it catches up is its capacity;
+ *   <li>latency ({@link LatencyPhase}): new events published live at {@code --load} × capacity (or
+ *       each of {@code --loads}), with the production ticker; from when each was due to its output;
+ *   <li>replay ({@link ReplayPhase}): {@code ledger replay} of all of it;
+ *   <li>idle ({@link IdlePhase}): the CPU and the records the ledger and the broker use when
+ *       nothing comes.
  * </ol>
  *
- * <p>The ledger's publisher keeps at most {@code --in-flight} batches ahead of what has been read
- * back: it starts batch k only once every expected output of batch k − in-flight has been read.
- * Unbounded, a publisher twenty times faster than the ledger would measure nothing but the length
- * of the queue it builds; bounded, the ledger is kept busy while the latency stays that of a system
- * that keeps up. The report states the batch size and window used; both shape the figures (larger
- * ones raise the rate and, past a point, the latency). Both runs begin with an unmeasured warm-up
- * batch ({@link BenchWorkload#warmUp()}), published and awaited alone.
- *
- * <p>{@code ratio} = events_per_s ÷ raw_events_per_s.
+ * <p>In: the options below; the history is a {@link Workload} (seeded: the same events every run).
+ * Out: progress and a report on standard output, whose last line is a {@link BenchLine}: {@code
+ * events_per_s=X raw_events_per_s=Y ratio=Z p50_ms=A p99_ms=B p999_ms=C ...}. Exit status 0; 1 (the
+ * report and the line printed all the same) when the ledger's outputs are not what the workload
+ * implies: an output missing, an order applied without commission, a rejection. A run that cannot
+ * go on (the ledger stops, the broker fails) ends with an exception and no line. Whatever happens,
+ * the ledger, the clients and the broker are stopped, and the scratch directory is deleted unless
+ * {@code --data-dir} named it.
  */
 @Command(
     name = "bench",
     description =
-        "Measures the ledger's end-to-end rate and publish-to-balance latency next to the raw Kafka"
-            + " produce+consume rate of the same records, on an embedded broker of its own.",
+        "Measures the write side on an embedded broker of its own: raw Kafka, the ledger's capacity"
+            + " (catching up with a backlog), its latency at a share of that capacity (open loop),"
+            + " replay and idle cost.",
     mixinStandardHelpOptions = true)
 public final class BenchCommand implements Callable<Integer> {
 
@@ -109,17 +86,25 @@ public final class BenchCommand implements Callable<Integer> {
    */
   static final String SEGMENT_MS = String.valueOf(Duration.ofDays(3650).toMillis());
 
-  /** Prefix of the copy of the input topics the raw baseline writes to. */
+  /** Prefix of the copy of the input topics the raw phase writes to. */
   static final TopicNamespace RAW_TOPICS = TopicNamespace.prefixed("bench-raw");
+
+  /** Interval of the ticker of the latency phase. */
+  static final Duration TICK_INTERVAL = Duration.ofMillis(100);
+
+  /** Pause between the end of publishing and the idle window. */
+  static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
 
   @Option(
       names = "--events",
-      defaultValue = "20000",
+      defaultValue = "100000",
       paramLabel = "N",
-      description = "Number of events to publish, ticks not counted (default: ${DEFAULT-VALUE}).")
-  int events;
+      description =
+          "Events of the history the ledger catches up with, ticks not counted (default:"
+              + " ${DEFAULT-VALUE}).")
+  long events;
 
   @Option(
       names = "--partitions",
@@ -129,28 +114,75 @@ public final class BenchCommand implements Callable<Integer> {
   int partitions;
 
   @Option(
-      names = "--batch-size",
-      defaultValue = "500",
-      paramLabel = "N",
-      description =
-          "Events published together, then released by one tick (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(
-      names = "--in-flight",
-      defaultValue = "4",
-      paramLabel = "N",
-      description =
-          "Batches the publisher may be ahead of what has been read back (default:"
-              + " ${DEFAULT-VALUE}).")
-  int inFlight;
-
-  @Option(
       names = "--seed",
       defaultValue = "2026",
       paramLabel = "N",
       description = "Seed of the workload (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(
+      names = "--affiliates",
+      defaultValue = "6000",
+      paramLabel = "N",
+      description = "Affiliates, of Zipf popularity (default: ${DEFAULT-VALUE}).")
+  int affiliates;
+
+  @Option(
+      names = "--span",
+      defaultValue = "120d",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "Event time the history spreads over (default: ${DEFAULT-VALUE}).")
+  Duration span;
+
+  @Option(
+      names = "--tick-every",
+      defaultValue = "1h",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "Event time between two ticks of the history (default: ${DEFAULT-VALUE}).")
+  Duration tickEvery;
+
+  @Option(
+      names = "--write-events",
+      paramLabel = "FILE",
+      description =
+          "Also write the history's JSON lines, ticks included, to FILE (for ledger publish).")
+  Path writeEvents;
+
+  @Option(
+      names = "--load",
+      defaultValue = "0.5",
+      paramLabel = "SHARE",
+      description =
+          "Share of the capacity the latency of the last line is measured at (default:"
+              + " ${DEFAULT-VALUE}).")
+  double load;
+
+  @Option(
+      names = "--loads",
+      split = ",",
+      paramLabel = "SHARE",
+      description =
+          "Measure the latency at each of these shares of the capacity, in turn (e.g."
+              + " 0.25,0.5,0.75,0.9); must include --load. Default: --load alone.")
+  List<Double> loads = new ArrayList<>();
+
+  @Option(
+      names = "--latency-duration",
+      defaultValue = "30s",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "How long each load is published for (default: ${DEFAULT-VALUE}).")
+  Duration latencyDuration;
+
+  @Option(
+      names = "--idle-duration",
+      defaultValue = "20s",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "How long the idle cost is measured for (default: ${DEFAULT-VALUE}).")
+  Duration idleDuration;
 
   @Option(
       names = "--data-dir",
@@ -166,8 +198,8 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       converter = Durations.class,
       description =
-          "Give up when nothing expected has been read back for this long, or the ledger takes"
-              + " longer to start (default: ${DEFAULT-VALUE}).")
+          "Give up when nothing new has been read back for this long, or the ledger takes longer"
+              + " to start (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(
@@ -178,14 +210,10 @@ public final class BenchCommand implements Callable<Integer> {
               + " num.stream.threads=2); repeatable. The ledger's rules stay at their defaults.")
   List<String> overrides = new ArrayList<>();
 
-  /** Everything one run measured, and the line it ended with. */
-  record Report(
-      BenchWorkload workload, RawBaseline.Result raw, LedgerBench.Result ledger, String line) {}
-
-  private Report report;
+  private BenchReport report;
 
   /** What the last {@link #call()} measured, or null. */
-  Report report() {
+  BenchReport report() {
     return report;
   }
 
@@ -193,33 +221,19 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     validate();
     Map<String, String> streamsOverrides = streamsOverrides();
+    List<Double> steps = loads.isEmpty() ? List.of(load) : List.copyOf(loads);
     PrintWriter out = spec.commandLine().getOut();
-    BenchWorkload workload = BenchWorkload.generate(events, seed, batchSize);
-    int batches = workload.batches().size();
-    out.printf(
-        Locale.ROOT,
-        "ledger bench: %d events (seed %d), %d partitions, %d batches of up to %d events, each"
-            + " followed by a tick; at most %d batch(es) in flight%n",
-        workload.eventCount(),
-        seed,
-        partitions,
-        batches,
-        batchSize,
-        inFlight);
-    out.println("  workload: " + describe(workload.countsByKind()));
-    out.println(
-        "  event time: "
-            + BenchWorkload.START
-            + " to "
-            + workload.end()
-            + " ("
-            + batches
-            + " ticks)");
+    Workload workload = Workload.history(events, seed, affiliates, span, tickEvery);
+    Workload.Summary history = workload.summarise();
+    printSettings(out, history, steps, streamsOverrides);
+    if (writeEvents != null) {
+      long lines = workload.write(writeEvents);
+      out.printf(Locale.ROOT, "  wrote the history's %d lines to %s%n", lines, writeEvents);
+    }
     out.flush();
 
     LedgerSerdes serdes = LedgerSerdes.singleObject();
-    RawBaseline.Result raw;
-    LedgerBench.Result ledger;
+    Run run = new Run(history);
     try (ScratchDir scratch = ScratchDir.create(dataDir);
         Interruption interruption = new Interruption(scratch)) {
       out.println("Starting a Kafka broker in " + scratch.path() + " ...");
@@ -227,22 +241,18 @@ public final class BenchCommand implements Callable<Integer> {
       try (EmbeddedBroker broker = interruption.watch(EmbeddedBroker.start(scratch.path()))) {
         String bootstrap = broker.bootstrapServers();
         createTopics(bootstrap);
-        out.println("Raw Kafka: producing the benchmark's records and reading them back ...");
+        out.println("(a) Raw Kafka: the history's records encoded, produced and read back");
         out.flush();
-        raw = RawBaseline.run(bootstrap, RAW_TOPICS, partitions, workload, serdes, timeout, out);
-        out.println("Ledger: starting its topology, then publishing the same events ...");
+        run.raw =
+            RawPhase.run(
+                bootstrap, RAW_TOPICS, partitions, workload, history, serdes, timeout, out);
+        out.println("(b) Capacity: the history published, then the ledger started");
         out.flush();
-        ledger =
-            LedgerBench.run(
-                bootstrap,
-                partitions,
-                workload,
-                serdes,
-                streamsOverrides,
-                scratch.path().resolve("streams"),
-                inFlight,
-                timeout,
-                out);
+        run.published = CapacityPhase.publish(bootstrap, workload, history, serdes, out);
+        measureLedger(run, broker, serdes, streamsOverrides, steps, scratch.path(), out);
+        run.brokerPeakRss = ProcFs.mib(ProcFs.peakRssKib(Long.toString(broker.pid())));
+        run.brokerRss = ProcFs.mib(ProcFs.rssKib(Long.toString(broker.pid())));
+        run.peakRss = ProcFs.mib(ProcFs.peakRssKib("self"));
         out.println("Stopping the broker ...");
         out.flush();
       }
@@ -250,31 +260,160 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("The broker's data and the ledger's state stay in " + scratch.path());
       }
     }
-
-    String line =
-        BenchLine.format(
-            ledger.eventsPerSecond(),
-            raw.eventsPerSecond(),
-            ledger.latency().p50Ms(),
-            ledger.latency().p99Ms());
-    report = new Report(workload, raw, ledger, line);
-    printResults(out, raw, ledger);
-    boolean faithful = ledger.unattributedOrders() == 0 && ledger.rejections().isEmpty();
-    if (!faithful) {
-      out.printf(
-          Locale.ROOT,
-          "  WARNING   : the ledger's outputs are not what the workload implies: %d order(s)"
-              + " applied without their click (%d event(s) without commission) and rejections %s,"
-              + " where there should be none. Every event was acknowledged by the broker before"
-              + " the tick after it was sent; these outputs come from events the ledger took"
-              + " after that tick (late).%n",
-          ledger.unattributedOrders(),
-          ledger.eventsWithoutCommission(),
-          ledger.rejections());
-    }
-    out.println(line);
+    report = run.report();
+    report.print(out);
+    out.println(report.line().format());
     out.flush();
-    return faithful ? 0 : 1;
+    return report.problems().isEmpty() ? 0 : 1;
+  }
+
+  /** What the phases measured so far. */
+  private final class Run {
+    final Workload.Summary history;
+    RawPhase.Result raw;
+    CapacityPhase.Published published;
+    CapacityPhase.Result capacity;
+    List<LatencyPhase.Step> latency = List.of();
+    ReplayPhase.Result replay;
+    IdlePhase.Result idle;
+    OutputWatcher watcher;
+    Expectations live;
+    long heapAfterGc;
+    long collections;
+    double peakRss;
+    double brokerPeakRss;
+    double brokerRss;
+
+    Run(Workload.Summary history) {
+      this.history = history;
+    }
+
+    BenchReport report() {
+      return new BenchReport(
+          history,
+          raw,
+          published,
+          capacity,
+          latency,
+          load,
+          replay,
+          idle,
+          new BenchReport.Memory(heapAfterGc, collections, peakRss, brokerPeakRss, brokerRss),
+          watcher == null ? null : watcher.counts(),
+          live);
+    }
+  }
+
+  /** Phases (b) to (e): the ledger's, on the history already published. */
+  private void measureLedger(
+      Run run,
+      EmbeddedBroker broker,
+      LedgerSerdes serdes,
+      Map<String, String> streamsOverrides,
+      List<Double> steps,
+      Path scratch,
+      PrintWriter out)
+      throws InterruptedException {
+    String bootstrap = broker.bootstrapServers();
+    run.watcher = new OutputWatcher(serdes, run.history.expectations());
+    TopicReader reader =
+        TopicReader.start(
+            "ledger-bench-output-reader", bootstrap, OutputWatcher.TOPICS, run.watcher);
+    try (LedgerUnderTest ledger =
+        LedgerUnderTest.start(
+            bootstrap, partitions, serdes, streamsOverrides, scratch.resolve("streams"))) {
+      try (HeapWatch heap = HeapWatch.start()) {
+        run.capacity =
+            CapacityPhase.catchUp(
+                ledger,
+                run.history,
+                run.history.events() + run.history.ticks() * partitions,
+                timeout,
+                out);
+        reader.check();
+        run.collections = heap.collections();
+        run.heapAfterGc = run.collections > 0 ? heap.maxAfterGcBytes() : HeapWatch.usedNow();
+      }
+      if (!run.capacity.complete()) {
+        out.println("The history's outputs did not all come: the other phases are skipped.");
+        return;
+      }
+      // Live time goes on from the end of the history: the 60-day releases and balance postings
+      // the wall clock would make due at once stay out of the latencies.
+      Clock clock =
+          Clock.offset(
+              Clock.systemUTC(),
+              Duration.between(Instant.now(), run.history.lastTick().plusSeconds(1)));
+      try (EventPublisher tickPublisher = EventPublisher.connect(bootstrap, serdes)) {
+        SystemClockTicker ticker = SystemClockTicker.start(tickPublisher, clock, TICK_INTERVAL);
+        try {
+          measureLive(run, ledger, reader, broker, serdes, clock, steps, scratch, out);
+        } finally {
+          ticker.close();
+        }
+      }
+    } finally {
+      reader.close();
+    }
+  }
+
+  /** Phases (c) to (e), on the ledger that caught up, while the ticker runs. */
+  private void measureLive(
+      Run run,
+      LedgerUnderTest ledger,
+      TopicReader reader,
+      EmbeddedBroker broker,
+      LedgerSerdes serdes,
+      Clock clock,
+      List<Double> steps,
+      Path scratch,
+      PrintWriter out)
+      throws InterruptedException {
+    String bootstrap = broker.bootstrapServers();
+    double capacity = run.capacity.eventsPerSecond();
+    long liveEvents =
+        steps.stream()
+            .mapToLong(share -> LatencyPhase.eventsOf(share * capacity, latencyDuration))
+            .sum();
+    Workload live = Workload.live(liveEvents, seed, affiliates, span);
+    run.live = live.summarise().expectations();
+    out.printf(
+        Locale.ROOT,
+        "(c) Latency: %d live events, open loop, a tick every %d ms%n",
+        liveEvents,
+        TICK_INTERVAL.toMillis());
+    out.flush();
+    run.latency =
+        LatencyPhase.run(
+            ledger,
+            run.watcher,
+            bootstrap,
+            serdes,
+            clock,
+            capacity,
+            steps,
+            latencyDuration,
+            live,
+            run.live,
+            timeout,
+            out);
+    reader.check();
+    out.println("(d) Replay: ledger replay of everything published");
+    out.flush();
+    // As long as the catch-up would take five times over, and --timeout more.
+    double seconds = (run.history.events() + liveEvents) / capacity;
+    run.replay =
+        ReplayPhase.run(
+            bootstrap,
+            partitions,
+            serdes,
+            scratch.resolve("replay"),
+            timeout.plusMillis((long) (5_000 * seconds)),
+            out);
+    out.println("(e) Idle: the ledger and its ticker with nothing to do");
+    out.flush();
+    reader.close();
+    run.idle = IdlePhase.run(ledger, broker.pid(), bootstrap, IDLE_SETTLE, idleDuration, out);
   }
 
   /**
@@ -323,14 +462,29 @@ public final class BenchCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
     }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+    if (affiliates < 1) {
+      throw new IllegalArgumentException("--affiliates must be at least 1, got " + affiliates);
     }
-    if (inFlight < 1) {
-      throw new IllegalArgumentException("--in-flight must be at least 1, got " + inFlight);
+    positive("--span", span);
+    positive("--tick-every", tickEvery);
+    positive("--latency-duration", latencyDuration);
+    positive("--idle-duration", idleDuration);
+    positive("--timeout", timeout);
+    for (double share : loads.isEmpty() ? List.of(load) : loads) {
+      if (!(share > 0 && share <= 2)) {
+        throw new IllegalArgumentException(
+            "a load is a share of the capacity in (0, 2], got " + share);
+      }
     }
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("--timeout must be positive, got " + timeout);
+    if (!loads.isEmpty() && !loads.contains(load)) {
+      throw new IllegalArgumentException(
+          "--loads must include --load (" + load + "), the load whose latency the last line gives");
+    }
+  }
+
+  private static void positive(String option, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(option + " must be positive, got " + value);
     }
   }
 
@@ -355,7 +509,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The ledger's topics and the baseline's copy of the inputs, as {@code ledger run} creates them,
+   * The ledger's topics and the raw phase's copy of the inputs, as {@code ledger run} creates them,
    * but for {@link #SEGMENT_MS}.
    */
   private void createTopics(String bootstrapServers) throws InterruptedException {
@@ -385,72 +539,74 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static String describe(Map<Kind, Integer> counts) {
-    return counts.entrySet().stream()
-        .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '))
-        .collect(Collectors.joining(", "));
+  private void printSettings(
+      PrintWriter out,
+      Workload.Summary history,
+      List<Double> steps,
+      Map<String, String> streamsOverrides) {
+    Runtime runtime = Runtime.getRuntime();
+    com.sun.management.OperatingSystemMXBean system =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    out.printf(
+        Locale.ROOT,
+        "ledger bench: %d events (seed %d), %d partitions, %d affiliates%n",
+        history.events(),
+        seed,
+        partitions,
+        affiliates);
+    out.printf(
+        Locale.ROOT,
+        "  machine : %d cores (%s), %.1f GiB of memory, load average %.2f; Java %s, max heap %.0f"
+            + " MiB%n",
+        runtime.availableProcessors(),
+        ProcFs.cpuModel(),
+        system.getTotalMemorySize() / (1024.0 * 1024 * 1024),
+        system.getSystemLoadAverage(),
+        Runtime.version(),
+        runtime.maxMemory() / (1024.0 * 1024));
+    out.printf(
+        Locale.ROOT,
+        "  settings: --span %s --tick-every %s --loads %s --latency-duration %s --idle-duration %s"
+            + " --timeout %s; Kafka Streams %s%n",
+        written(span),
+        written(tickEvery),
+        steps.stream().map(String::valueOf).collect(Collectors.joining(",")),
+        written(latencyDuration),
+        written(idleDuration),
+        written(timeout),
+        streamsOverrides);
+    out.println(
+        "  workload: "
+            + history.counts().entrySet().stream()
+                .map(
+                    e ->
+                        String.format(
+                            Locale.ROOT,
+                            "%d %s (%.1f%%)",
+                            e.getValue(),
+                            e.getKey().plural(),
+                            100.0 * e.getValue() / history.events()))
+                .collect(Collectors.joining(", ")));
+    out.printf(
+        Locale.ROOT,
+        "            %d orders left open; event time %s to %s, %d ticks; %d outputs owed%n",
+        history.openOrders(),
+        history.firstEvent(),
+        history.lastEvent(),
+        history.ticks(),
+        history.expectations().expected());
   }
 
-  private void printResults(PrintWriter out, RawBaseline.Result raw, LedgerBench.Result ledger) {
-    out.println("Results");
-    out.printf(
-        Locale.ROOT,
-        "  raw Kafka : %d events (%d records with the ticks) produced and read back in %.2f s ="
-            + " %.1f events/s%n",
-        raw.events(),
-        raw.records(),
-        raw.elapsedNanos() / 1e9,
-        raw.eventsPerSecond());
-    out.printf(
-        Locale.ROOT,
-        "              produce-to-consume latency of %s%n",
-        percentiles(raw.latency()));
-    out.printf(
-        Locale.ROOT,
-        "  ledger    : %d events published and their outputs read back in %.2f s = %.1f"
-            + " events/s%n",
-        ledger.events(),
-        ledger.elapsedNanos() / 1e9,
-        ledger.eventsPerSecond());
-    out.printf(
-        Locale.ROOT,
-        "              publish-to-balance latency of %s%n",
-        percentiles(ledger.latency()));
-    out.printf(
-        Locale.ROOT,
-        "              (from the start of sending an event's batch, the tick that releases it sent"
-            + " right after the batch, to reading the journal entry it caused; batches of %d"
-            + " events, a tick after each, at most %d in flight)%n",
-        batchSize,
-        inFlight);
-    out.printf(
-        Locale.ROOT,
-        "  outputs   : %d journal entries (%d caused by benchmark events, the others by balance"
-            + " postings and 60-day releases), %d balance updates, withdrawal decisions %s,"
-            + " rejections %s%n",
-        ledger.journalEntries(),
-        ledger.entriesOfEvents(),
-        ledger.balanceUpdates(),
-        ledger.decisions(),
-        ledger.rejections());
-    out.printf(
-        Locale.ROOT,
-        "  accounted : %d of the %d events that must show in the ledger's output did (order"
-            + " events and withdrawal requests; %d of them without commission); clicks and rates"
-            + " have no output of their own%n",
-        ledger.accounted(),
-        ledger.expectedOutputs(),
-        ledger.eventsWithoutCommission());
-  }
-
-  private static String percentiles(LatencySummary latency) {
-    return String.format(
-        Locale.ROOT,
-        "%d events: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
-        latency.count(),
-        latency.p50Ms(),
-        latency.p90Ms(),
-        latency.p99Ms(),
-        latency.maxMs());
+  /** {@code duration} as the options are written: {@code 120d}, {@code 1h}, {@code 500ms}. */
+  static String written(Duration duration) {
+    long millis = duration.toMillis();
+    long[] units = {Duration.ofDays(1).toMillis(), 3_600_000, 60_000, 1_000};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (millis % units[i] == 0) {
+        return millis / units[i] + names[i];
+      }
+    }
+    return millis + "ms";
   }
 }

@@ -45,6 +45,7 @@ final class TopicReader implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closing;
   private volatile Throwable failure;
+  private boolean closed;
 
   private TopicReader(String name, KafkaConsumer<String, byte[]> consumer, Handler handler) {
     this.consumer = consumer;
@@ -120,9 +121,13 @@ final class TopicReader implements AutoCloseable {
     }
   }
 
-  /** Stops reading and waits for the reader's thread to end. */
+  /** Stops reading and waits for the reader's thread to end; does nothing the second time. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     closing = true;
     consumer.wakeup();
     try {

@@ -2,42 +2,50 @@ package com.portals.ledger.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.portals.ledger.app.bench.BenchCommand.Report;
-import com.portals.ledger.app.bench.BenchWorkload.Kind;
+import com.portals.ledger.app.bench.Workload.Kind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code ledger bench} end to end, in this JVM: its own broker, the raw baseline, the ledger; the
- * contract's last line, every event accounted for, nothing left behind. Figures are printed, never
- * asserted: how fast a shared build machine is says nothing about the code.
+ * {@code ledger bench} end to end, small, in this JVM: its own broker, every phase, the outputs
+ * check, the last line with every key, nothing left behind. Figures are printed, never asserted
+ * beyond being there: how fast a shared build machine is says nothing about the code.
  */
-@Timeout(180)
+@Timeout(300)
 class BenchCommandIntegrationTest {
 
   private static final Pattern SCRATCH =
       Pattern.compile("Starting a Kafka broker in (\\S+) \\.\\.\\.");
 
+  @TempDir Path temp;
+
   @Test
-  void shouldMeasureBothRunsAndAccountForEveryEvent() {
+  void shouldRunEveryPhaseAndAccountForEveryOutput() throws Exception {
     BenchCommand command = new BenchCommand();
     StringWriter out = new StringWriter();
     CommandLine commandLine = new CommandLine(command);
     commandLine.setOut(new PrintWriter(out, true));
+    Path events = temp.resolve("events.jsonl");
 
     int exit =
         commandLine.execute(
-            "--events", "2000", "--batch-size", "100", "--partitions", "3", "--timeout", "60s");
+            "--events", "3000",
+            "--partitions", "2",
+            "--tick-every", "6h",
+            "--latency-duration", "3s",
+            "--idle-duration", "2s",
+            "--timeout", "60s",
+            "--write-events", events.toString());
 
     String printed = out.toString();
     System.out.println(printed);
@@ -45,36 +53,54 @@ class BenchCommandIntegrationTest {
     List<String> lines = printed.lines().toList();
     String last = lines.get(lines.size() - 1);
     assertThat(last).matches(BenchLineTest.PATTERN);
-    Map<String, Double> figures = figures(last);
-    assertThat(figures.values()).allSatisfy(value -> assertThat(value).isPositive());
+    BenchLine line = BenchLine.parse(last);
+    assertThat(
+            List.of(
+                line.eventsPerS(),
+                line.rawEventsPerS(),
+                line.ratio(),
+                line.p50Ms(),
+                line.p99Ms(),
+                line.p999Ms(),
+                line.maxMs(),
+                line.publishEventsPerS(),
+                line.replayEventsPerS(),
+                line.idleCpuPct(),
+                line.heapMb(),
+                line.rssMb(),
+                line.brokerRssMb()))
+        .allSatisfy(value -> assertThat(value).isPositive());
+    assertThat(line.load()).isEqualTo(0.5);
+    assertThat(line.idleRecordsPerS()).isNotNegative();
+    assertThat(line.p50Ms()).isLessThanOrEqualTo(line.p99Ms());
+    assertThat(line.p99Ms()).isLessThanOrEqualTo(line.p999Ms());
 
-    Report report = command.report();
-    assertThat(report.line()).isEqualTo(last);
-    Map<Kind, Integer> kinds = report.workload().countsByKind();
-    int orderEvents =
-        kinds.get(Kind.ORDER_PLACED)
-            + kinds.get(Kind.ORDER_COMPLETED)
-            + kinds.get(Kind.ORDER_CANCELLED)
-            + kinds.get(Kind.ORDER_REFUNDED);
-    int withdrawals = kinds.get(Kind.WITHDRAWAL_REQUESTED);
-    LedgerBench.Result ledger = report.ledger();
-    assertThat(ledger.events()).isEqualTo(2000);
-    assertThat(ledger.expectedOutputs()).isEqualTo(orderEvents + withdrawals);
-    assertThat(ledger.accounted()).isEqualTo(ledger.expectedOutputs());
-    assertThat(ledger.unattributedOrders()).isZero();
-    assertThat(ledger.rejections()).isEmpty();
-    long accepted = ledger.decisions().getOrDefault("ACCEPTED", 0L);
-    assertThat(ledger.decisions().values().stream().mapToLong(Long::longValue).sum())
-        .isEqualTo(withdrawals);
-    // One entry per order event (accrued, completed, cancelled, refunded), two per accepted
-    // withdrawal (the payout and the fee).
-    assertThat(ledger.entriesOfEvents()).isEqualTo(orderEvents + 2 * accepted);
-    assertThat(ledger.journalEntries()).isGreaterThan(ledger.entriesOfEvents());
-    assertThat(ledger.balanceUpdates()).isPositive();
-    assertThat(ledger.latency().count()).isEqualTo((int) (orderEvents + accepted));
-    assertThat(report.raw().events()).isEqualTo(2000);
-    assertThat(report.raw().records()).isEqualTo(2000 + 3L * report.workload().batches().size());
-    assertThat(report.raw().latency().count()).isEqualTo(2000);
+    BenchReport report = command.report();
+    assertThat(report.line().format()).isEqualTo(last);
+    assertThat(report.problems()).isEmpty();
+    Workload.Summary history = report.history();
+    assertThat(history.events()).isEqualTo(3000);
+    long owed =
+        history.count(Kind.ORDER_PLACED)
+            + history.count(Kind.ORDER_COMPLETED)
+            + history.count(Kind.ORDER_CANCELLED)
+            + history.count(Kind.ORDER_REFUNDED)
+            + history.count(Kind.WITHDRAWAL_REQUESTED);
+    assertThat(report.capacity().complete()).isTrue();
+    assertThat(report.capacity().expected()).isEqualTo(owed);
+    assertThat(report.capacity().accounted()).isEqualTo(owed);
+    assertThat(report.raw().complete()).isTrue();
+    assertThat(report.raw().records()).isEqualTo(3000 + 2 * history.ticks());
+    assertThat(report.latency()).hasSize(1);
+    LatencyPhase.Step step = report.latency().get(0);
+    assertThat(step.complete()).isTrue();
+    assertThat(step.read()).isEqualTo(step.owed()).isPositive();
+    assertThat(step.latency().count()).isEqualTo((int) step.owed());
+    assertThat(report.replay().events()).isEqualTo(3000 + step.events());
+    assertThat(report.outputs().rejections()).isEmpty();
+    assertThat(report.outputs().decisions().values().stream().mapToLong(Long::longValue).sum())
+        .isGreaterThanOrEqualTo(history.count(Kind.WITHDRAWAL_REQUESTED));
+    assertThat(Files.readAllLines(events)).hasSize((int) (3000 + history.ticks()));
 
     Matcher scratch = SCRATCH.matcher(printed);
     assertThat(scratch.find()).isTrue();
@@ -87,12 +113,5 @@ class BenchCommandIntegrationTest {
           .as("no broker left running")
           .isEmpty();
     }
-  }
-
-  private static Map<String, Double> figures(String line) {
-    return Pattern.compile(" ")
-        .splitAsStream(line)
-        .map(pair -> pair.split("="))
-        .collect(Collectors.toMap(pair -> pair[0], pair -> Double.valueOf(pair[1])));
   }
 }

@@ -40,10 +40,21 @@ class BenchCommandTest {
   }
 
   @Test
-  void shouldRefuseAnEmptyWindow() {
-    assertThat(bench("--in-flight", "0").err()).contains("--in-flight must be at least 1");
-    assertThat(bench("--batch-size", "0").err()).contains("--batch-size must be at least 1");
+  void shouldRefuseNonsenseOptions() {
     assertThat(bench("--partitions", "0").err()).contains("--partitions must be at least 1");
+    assertThat(bench("--affiliates", "0").err()).contains("--affiliates must be at least 1");
+    assertThat(bench("--tick-every", "0s").err()).contains("--tick-every must be positive");
+    assertThat(bench("--latency-duration", "0s").err())
+        .contains("--latency-duration must be positive");
+    assertThat(bench("--load", "0").err()).contains("a load is a share of the capacity");
+  }
+
+  @Test
+  void shouldRefuseLoadsWithoutTheLoadOfTheLastLine() {
+    Run run = bench("--loads", "0.25,0.75");
+
+    assertThat(run.exit()).isNotZero();
+    assertThat(run.err()).contains("--loads must include --load (0.5)");
   }
 
   @Test
@@ -52,7 +63,8 @@ class BenchCommandTest {
 
     assertThat(run.exit()).isZero();
     assertThat(run.out())
-        .contains("--events", "--partitions", "--batch-size", "--in-flight", "--seed")
+        .contains("--events", "--partitions", "--seed", "--affiliates", "--span", "--tick-every")
+        .contains("--write-events", "--load", "--loads", "--latency-duration", "--idle-duration")
         .contains("--data-dir", "--timeout", "--set");
   }
 }

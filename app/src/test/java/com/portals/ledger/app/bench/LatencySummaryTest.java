@@ -17,8 +17,18 @@ class LatencySummaryTest {
     assertThat(LatencySummary.percentile(sorted, 50)).isEqualTo(50);
     assertThat(LatencySummary.percentile(sorted, 90)).isEqualTo(90);
     assertThat(LatencySummary.percentile(sorted, 99)).isEqualTo(99);
+    assertThat(LatencySummary.percentile(sorted, 99.9)).isEqualTo(100);
     assertThat(LatencySummary.percentile(sorted, 100)).isEqualTo(100);
     assertThat(LatencySummary.percentile(sorted, 0.5)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldTakeThe999thOfAThousandSamplesForP999() {
+    long[] sorted = LongStream.rangeClosed(1, 1000).toArray();
+
+    assertThat(LatencySummary.percentile(sorted, 99.9)).isEqualTo(999);
+    assertThat(LatencySummary.percentile(LongStream.rangeClosed(1, 10_000).toArray(), 99.9))
+        .isEqualTo(9990);
   }
 
   @Test
@@ -33,20 +43,21 @@ class LatencySummaryTest {
 
   @Test
   void shouldSummariseUnsortedNanosInMilliseconds() {
-    long[] nanos = new long[200];
+    long[] nanos = new long[2000];
     for (int i = 0; i < nanos.length; i++) {
-      nanos[i] = (200 - i) * MS;
+      nanos[i] = (2000 - i) * MS;
     }
 
     LatencySummary summary = LatencySummary.of(nanos);
 
-    assertThat(summary).isEqualTo(new LatencySummary(200, 100.0, 180.0, 198.0, 200.0));
-    assertThat(nanos[0]).as("the input is left as it was").isEqualTo(200 * MS);
+    assertThat(summary).isEqualTo(new LatencySummary(2000, 1000.0, 1800.0, 1980.0, 1998.0, 2000.0));
+    assertThat(nanos[0]).as("the input is left as it was").isEqualTo(2000 * MS);
   }
 
   @Test
   void shouldGiveZerosForNoSamples() {
-    assertThat(LatencySummary.of(new long[0])).isEqualTo(new LatencySummary(0, 0, 0, 0, 0));
+    assertThat(LatencySummary.of(new long[0])).isEqualTo(LatencySummary.NONE);
+    assertThat(LatencySummary.NONE.count()).isZero();
   }
 
   @Test
