@@ -21,6 +21,22 @@ public final class Durations implements ITypeConverter<Duration> {
     return parse(value);
   }
 
+  /** {@code duration} as {@link #parse} reads it, in the largest unit that divides it. */
+  public static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis <= 0 || !duration.equals(Duration.ofMillis(millis))) {
+      return duration.toString();
+    }
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (millis % sizes[i] == 0) {
+        return millis / sizes[i] + units[i];
+      }
+    }
+    return millis + "ms";
+  }
+
   public static Duration parse(String value) {
     String text = value.strip().toLowerCase(Locale.ROOT);
     Matcher matcher = SIMPLE.matcher(text);

@@ -3,6 +3,7 @@ package com.portals.ledger.app.cli;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.publish.EventPublisher.RejectedLine;
 import com.portals.ledger.schemas.publish.EventPublisher.Report;
+import com.portals.ledger.schemas.topics.TopicNamespace;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,8 +42,13 @@ public final class PublishCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Report report;
+    String bootstrapServers = common.bootstrapServers();
     try (EventPublisher publisher =
-            EventPublisher.connect(common.bootstrapServers(), common.serdes());
+            EventPublisher.connect(
+                bootstrapServers,
+                common.serdes(),
+                TopicNamespace.CONTRACT,
+                EventPublisher.fileProducerConfig(bootstrapServers));
         BufferedReader reader = open()) {
       report = publisher.publish(reader);
     }

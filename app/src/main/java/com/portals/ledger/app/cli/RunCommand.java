@@ -55,16 +55,19 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = "system",
       paramLabel = "system|manual",
       description =
-          "system: a tick with the current time every --tick-interval; manual: only ./ledger tick"
-              + " moves time (default: ${DEFAULT-VALUE}).")
+          "system: a tick with the current time when input arrived (checked every --tick-interval),"
+              + " and at least every ledger.clock.idle-interval; manual: only ./ledger tick moves"
+              + " time (default: ${DEFAULT-VALUE}).")
   String clock;
 
   @Option(
       names = "--tick-interval",
-      defaultValue = "1s",
+      defaultValue = "100ms",
       paramLabel = "DURATION",
       converter = Durations.class,
-      description = "Interval of system clock ticks (default: ${DEFAULT-VALUE}).")
+      description =
+          "How often the system clock looks for new input to tick past (default:"
+              + " ${DEFAULT-VALUE}).")
   Duration tickInterval;
 
   @Option(

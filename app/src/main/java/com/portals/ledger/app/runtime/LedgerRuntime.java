@@ -93,7 +93,16 @@ public final class LedgerRuntime implements AutoCloseable {
    */
   public static final String ADVERTISED_HOST = "ledger.http.advertised-host";
 
+  /**
+   * Setting: with {@code --clock system}, the longest time without a tick (a heartbeat when nothing
+   * arrives), so that scheduled actions still happen in a quiet ledger.
+   */
+  public static final String CLOCK_IDLE_INTERVAL = "ledger.clock.idle-interval";
+
+  public static final String DEFAULT_CLOCK_IDLE_INTERVAL = "10m";
+
   private final Options options;
+  private final Duration clockIdleInterval;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String bootstrapServers;
   private LedgerHttpServer http;
@@ -105,6 +114,7 @@ public final class LedgerRuntime implements AutoCloseable {
 
   private LedgerRuntime(Options options) {
     this.options = options;
+    this.clockIdleInterval = clockIdleInterval(options.settings());
   }
 
   /** Starts every part; on failure, stops what had started and rethrows. */
@@ -213,7 +223,9 @@ public final class LedgerRuntime implements AutoCloseable {
     } else if (options.clock() == ClockMode.SYSTEM) {
       EventPublisher publisher = EventPublisher.connect(bootstrapServers, serdes);
       started.push(publisher);
-      started.push(SystemClockTicker.start(publisher, Clock.systemUTC(), options.tickInterval()));
+      started.push(
+          SystemClockTicker.start(
+              publisher, Clock.systemUTC(), options.tickInterval(), clockIdleInterval));
     }
     running = true;
 
@@ -226,10 +238,27 @@ public final class LedgerRuntime implements AutoCloseable {
             + (options.simulate()
                 ? "simulated, " + options.simulationSpeed() + "x"
                 : options.clock() == ClockMode.SYSTEM
-                    ? "system, a tick every " + options.tickInterval()
+                    ? "system, a tick within "
+                        + Durations.format(options.tickInterval())
+                        + " of new input, at least every "
+                        + Durations.format(clockIdleInterval)
                     : "manual (./ledger tick --at INSTANT)"));
     out.println("Stop with Ctrl-C.");
     out.flush();
+  }
+
+  private static Duration clockIdleInterval(Settings settings) {
+    Duration interval;
+    try {
+      interval = Durations.parse(settings.get(CLOCK_IDLE_INTERVAL, DEFAULT_CLOCK_IDLE_INTERVAL));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(CLOCK_IDLE_INTERVAL + ": " + e.getMessage(), e);
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException(
+          CLOCK_IDLE_INTERVAL + " must be positive, got " + Durations.format(interval));
+    }
+    return interval;
   }
 
   private static String advertisedHostDefault(String httpHost) {

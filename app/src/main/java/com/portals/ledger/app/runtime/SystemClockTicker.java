@@ -6,13 +6,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --clock system}: publishes a tick with the current time to every partition of {@code
- * ledger.clock} every interval. It reads the wall clock to say what time it is and decides nothing
- * else; the topologies act on the ticks. Ticks never go backwards, even if the wall clock does.
+ * {@code --clock system}: every interval, reads where the input topics end (read-committed), and
+ * publishes a tick with the current time to every partition of {@code ledger.clock}, with those
+ * ends as its positions, if something arrived since its last tick (an input partition ends past
+ * that tick's position), or as a heartbeat once the idle interval has passed since its last tick,
+ * so that scheduled actions (releases, balance postings) still happen in a quiet ledger. The first
+ * tick goes out at start. An idle ledger thus gets one tick per idle interval, and an event is
+ * ticked past within about one interval.
+ *
+ * <p>It reads the wall clock to say what time it is; the topologies act on the ticks. Ticks never
+ * go backwards, even if the wall clock does. A tick that fails is tried again at the next interval.
  */
 public final class SystemClockTicker implements AutoCloseable {
 
@@ -20,17 +29,25 @@ public final class SystemClockTicker implements AutoCloseable {
 
   private final EventPublisher publisher;
   private final Clock clock;
+  private final Duration idleInterval;
   private PeriodicTask task;
   private Instant last = Instant.EPOCH;
+  private Map<TopicPartition, Long> lastPositions = Map.of();
+  private boolean failing;
 
-  private SystemClockTicker(EventPublisher publisher, Clock clock) {
+  private SystemClockTicker(EventPublisher publisher, Clock clock, Duration idleInterval) {
     this.publisher = publisher;
     this.clock = clock;
+    this.idleInterval = idleInterval;
   }
 
-  /** Starts ticking every {@code interval}, the first tick at once. */
-  public static SystemClockTicker start(EventPublisher publisher, Clock clock, Duration interval) {
-    SystemClockTicker ticker = new SystemClockTicker(publisher, clock);
+  /**
+   * Starts looking every {@code interval}, the first tick at once; a tick at least every {@code
+   * idleInterval}.
+   */
+  public static SystemClockTicker start(
+      EventPublisher publisher, Clock clock, Duration interval, Duration idleInterval) {
+    SystemClockTicker ticker = new SystemClockTicker(publisher, clock, idleInterval);
     ticker.task = PeriodicTask.start("ledger-clock-ticker", Duration.ZERO, interval, ticker::tick);
     return ticker;
   }
@@ -38,16 +55,38 @@ public final class SystemClockTicker implements AutoCloseable {
   private void tick() {
     try {
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-      if (now.isAfter(last)) {
-        Report report = publisher.tick(now);
-        if (report.allAccepted()) {
-          last = now;
-        } else {
-          log.warn("tick at {} not published: {}", now, report.rejected().get(0).reason());
+      Map<TopicPartition, Long> ends = publisher.inputEnds();
+      if (now.isAfter(last) && (arrived(ends) || !now.isBefore(last.plus(idleInterval)))) {
+        Report report = publisher.tick(now, ends);
+        if (!report.allAccepted()) {
+          failed("tick at " + now + " not published: " + report.rejected().get(0).reason());
+          return;
         }
+        last = now;
+        lastPositions = ends;
+      }
+      if (failing) {
+        failing = false;
+        log.info("ticks published again");
       }
     } catch (RuntimeException e) {
-      log.warn("tick not published: {}", e.toString());
+      failed("tick not published: " + e);
+    }
+  }
+
+  /** Whether some input partition ends past the position of the last tick. */
+  private boolean arrived(Map<TopicPartition, Long> ends) {
+    return ends.entrySet().stream()
+        .anyMatch(end -> end.getValue() > lastPositions.getOrDefault(end.getKey(), 0L));
+  }
+
+  /** Logs the first failure of a run of them (the ticker tries again every interval). */
+  private void failed(String message) {
+    if (failing) {
+      log.debug("{}", message);
+    } else {
+      failing = true;
+      log.warn("{} (trying again every interval)", message);
     }
   }
 

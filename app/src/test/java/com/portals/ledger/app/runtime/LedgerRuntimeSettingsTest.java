@@ -1,0 +1,52 @@
+package com.portals.ledger.app.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.portals.ledger.app.cli.Settings;
+import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerRuntimeSettingsTest {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void shouldRefuseAClockIdleIntervalThatIsNotAPositiveDurationBeforeStartingAnything()
+      throws Exception {
+    for (String value : new String[] {"0s", "soon"}) {
+      assertThatThrownBy(
+              () -> start(Settings.empty().with(LedgerRuntime.CLOCK_IDLE_INTERVAL, value)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("ledger.clock.idle-interval");
+    }
+    try (Stream<Path> written = Files.list(dataDir)) {
+      assertThat(written).as("what was written to the data directory").isEmpty();
+    }
+  }
+
+  private void start(Settings settings) throws Exception {
+    LedgerRuntime.start(
+            new LedgerRuntime.Options(
+                dataDir,
+                null,
+                "127.0.0.1",
+                0,
+                null,
+                ClockMode.SYSTEM,
+                Duration.ofMillis(100),
+                false,
+                1,
+                1,
+                settings),
+            new PrintWriter(new StringWriter()))
+        .close();
+  }
+}
