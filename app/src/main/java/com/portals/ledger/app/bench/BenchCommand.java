@@ -3,6 +3,7 @@ package com.portals.ledger.app.bench;
 import com.portals.ledger.app.broker.EmbeddedBroker;
 import com.portals.ledger.app.cli.Durations;
 import com.portals.ledger.app.cli.Settings;
+import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.app.runtime.SystemClockTicker;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
@@ -345,7 +346,12 @@ public final class BenchCommand implements Callable<Integer> {
               Clock.systemUTC(),
               Duration.between(Instant.now(), run.history.lastTick().plusSeconds(1)));
       try (EventPublisher tickPublisher = EventPublisher.connect(bootstrap, serdes)) {
-        SystemClockTicker ticker = SystemClockTicker.start(tickPublisher, clock, TICK_INTERVAL);
+        SystemClockTicker ticker =
+            SystemClockTicker.start(
+                tickPublisher,
+                clock,
+                TICK_INTERVAL,
+                Durations.parse(LedgerRuntime.DEFAULT_CLOCK_IDLE_INTERVAL));
         try {
           measureLive(run, ledger, reader, broker, serdes, clock, steps, scratch, out);
         } finally {
