@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -66,6 +67,15 @@ public final class LedgerStreams implements AutoCloseable {
     // Streams interleaves a task's partitions: it need not wait for data of an empty partition
     // (and Kafka Streams' check, when enabled, formats log text per empty partition per record).
     streamsConfig.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+    // Small fetches per partition and short per-partition queues: a stream thread processes all it
+    // has buffered before it polls again, so without them a task reads seconds of one input
+    // partition ahead of the others while its ticks, and other tasks' progress, wait behind.
+    if (!streamsConfig.containsKey(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG)) {
+      streamsConfig.putIfAbsent(
+          StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+          "65536");
+    }
+    streamsConfig.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, "200");
     HandoverTopic.ensure(streamsConfig, config.handoverTopic(), config.partitions());
     LedgerStreams ledger = start(LedgerTopology.build(config), streamsConfig);
     ledger.purger = HandoverTopic.startPurging(streamsConfig, config.handoverTopic());

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,14 +46,36 @@ class LedgerTopologyIntegrationTest {
 
   private final LedgerSerdes serdes = LedgerSerdes.singleObject();
 
+  /**
+   * One stream thread: the three tasks hand each other messages directly, within one transaction.
+   */
   @Test
   void shouldComputeTheReferenceModelsLedgerAcrossPartitions() throws Exception {
-    List<String> history = Histories.generate(20261124L);
+    computeTheReferenceModelsLedger(20261124L, Map.of());
+  }
+
+  /** A stream thread per task: every message between tasks goes through the hand-over topic. */
+  @Test
+  void shouldComputeTheReferenceModelsLedgerThroughTheHandoverTopic() throws Exception {
+    computeTheReferenceModelsLedger(
+        20261130L,
+        Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(PARTITIONS)),
+        true);
+  }
+
+  private void computeTheReferenceModelsLedger(long seed, Map<String, String> settings)
+      throws Exception {
+    computeTheReferenceModelsLedger(seed, settings, false);
+  }
+
+  private void computeTheReferenceModelsLedger(
+      long seed, Map<String, String> settings, boolean throughTheTopic) throws Exception {
+    List<String> history = Histories.generate(seed);
     ReferenceModel model = new ReferenceModel(LedgerRules.DEFAULTS);
     history.forEach(model::publish);
     Result expected = model.result();
 
-    try (Ledger ledger = startLedger("write-side")) {
+    try (Ledger ledger = startLedger("write-side", settings)) {
       TopicNamespace namespace = ledger.namespace();
       assertThat(ledger.publisher().publish(history).rejected()).isEmpty();
 
@@ -80,11 +103,17 @@ class LedgerTopologyIntegrationTest {
             .as(account.getKey())
             .isEqualTo(Outputs.figures(account.getValue()));
       }
+      if (throughTheTopic) {
+        assertThat(kafka.readAll(ledger.handover(), Integer.MAX_VALUE, Duration.ofSeconds(2)))
+            .as("messages between tasks went through the hand-over topic")
+            .isNotEmpty();
+      }
     }
   }
 
   /** A fresh set of topics and a running topology on them. */
-  private record Ledger(TopicNamespace namespace, LedgerStreams streams, EventPublisher publisher)
+  private record Ledger(
+      TopicNamespace namespace, LedgerStreams streams, EventPublisher publisher, String handover)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -94,6 +123,10 @@ class LedgerTopologyIntegrationTest {
   }
 
   private Ledger startLedger(String name) {
+    return startLedger(name, Map.of());
+  }
+
+  private Ledger startLedger(String name, Map<String, String> settings) {
     TopicNamespace namespace = TopicNamespace.prefixed(KafkaClusterExtension.uniqueName(name));
     new TopicAdmin(kafka.admin()).ensure(namespace, Topics.all(), PARTITIONS, (short) 1);
     String applicationId = KafkaClusterExtension.uniqueName("ledger");
@@ -107,9 +140,12 @@ class LedgerTopologyIntegrationTest {
                 applicationId,
                 kafka.bootstrapServers(),
                 stateDir.resolve(namespace.prefix()),
-                Map.of()));
+                settings));
     return new Ledger(
-        namespace, streams, EventPublisher.connect(kafka.bootstrapServers(), serdes, namespace));
+        namespace,
+        streams,
+        EventPublisher.connect(kafka.bootstrapServers(), serdes, namespace),
+        config.handoverTopic());
   }
 
   @Test

@@ -58,6 +58,7 @@ public final class WriteBackStore<V> {
   private final NavigableSet<Bytes> index;
 
   private final LinkedHashMap<Bytes, V> clean;
+
   private long flushedPuts;
   private long flushedDeletes;
   private long skippedWrites;

@@ -28,12 +28,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -89,6 +92,13 @@ public final class LedgerProcessor
   private long currentTimestamp;
   private byte[] persistedFrontiers;
   private long window;
+  private Colocation group;
+  private Channels channels;
+  private final java.util.ArrayDeque<Handover> inbox = new java.util.ArrayDeque<>();
+  private boolean open;
+
+  /** Set by {@link Colocation} while this task waits for its turn to run its inbox. */
+  boolean woken;
 
   public LedgerProcessor(LedgerTopology.Config config) {
     this.config = config;
@@ -146,6 +156,9 @@ public final class LedgerProcessor
       frontiers.decode(known);
     }
     persistedFrontiers = known;
+    channels = new Channels(partition, partitions, meta, handoverSerde);
+    inbox.clear();
+    woken = false;
     Schedule schedule = new Schedule(scheduleStore);
     window = 2 * config.rules().sessionTtl().toMillis();
     intake =
@@ -174,13 +187,33 @@ public final class LedgerProcessor
     accountsDrained = Frontiers.NONE;
     CommitHook hook = context.getStateStore(LedgerTopology.COMMIT_HOOK);
     hook.listen(this);
+    group = Colocation.of(config.handoverTopic(), partitions);
+    group.join(partition, this);
+    open = true;
     context.schedule(
         TELL_INTERVAL,
         PunctuationType.WALL_CLOCK_TIME,
         timestamp -> {
-          advance();
-          tellFrontiers();
+          group.enter(context);
+          try {
+            advance();
+            tellFrontiers(false);
+          } finally {
+            group.exit();
+          }
         });
+  }
+
+  @Override
+  public void close() {
+    open = false;
+    if (group != null) {
+      group.leave(partition, this);
+    }
+  }
+
+  boolean isOpen() {
+    return open;
   }
 
   private KeyValueStore<Bytes, byte[]> store(String name) {
@@ -191,26 +224,43 @@ public final class LedgerProcessor
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata metadata = context.recordMetadata().orElseThrow();
     currentTimestamp = record.timestamp();
-    if (metadata.topic().equals(config.handoverTopic())) {
-      receive(record.value());
-    } else {
-      intake.onRecord(
-          metadata.topic(),
-          metadata.partition(),
-          metadata.offset(),
-          record.key(),
-          record.value(),
-          record.timestamp());
+    group.enter(context);
+    try {
+      if (metadata.topic().equals(config.handoverTopic())) {
+        receive(handoverSerde.deserialize(config.handoverTopic(), record.value()));
+      } else {
+        intake.onRecord(
+            metadata.topic(),
+            metadata.partition(),
+            metadata.offset(),
+            record.key(),
+            record.value(),
+            record.timestamp());
+      }
+      advance();
+      tellFrontiers(true);
+    } finally {
+      group.exit();
     }
-    advance();
   }
 
-  private void receive(byte[] bytes) {
-    Handover message = handoverSerde.deserialize(config.handoverTopic(), bytes);
-    if (message.getBody() != null) {
-      dispatch((SpecificRecord) message.getBody(), message.getOrderAt());
+  /** A message from another task, through the topic or directly: applied in channel order. */
+  private void receive(Handover message) {
+    for (Handover next : channels.arrived(message)) {
+      if (next.getBody() != null) {
+        dispatch((SpecificRecord) next.getBody(), next.getOrderAt());
+      }
+      frontiers.observe(next.getFrom(), next.getIntakeFrontier(), next.getOrdersFrontier());
     }
-    frontiers.observe(message.getFrom(), message.getIntakeFrontier(), message.getOrdersFrontier());
+  }
+
+  /** Runs what tasks of this thread handed this one directly (on another task's turn). */
+  void runInbox() {
+    for (Handover message = inbox.poll(); message != null; message = inbox.poll()) {
+      receive(message);
+    }
+    advance();
+    tellFrontiers(true);
   }
 
   private void dispatch(SpecificRecord body, long orderAt) {
@@ -266,9 +316,13 @@ public final class LedgerProcessor
     return low == Frontiers.NONE ? Frontiers.NONE : low - window;
   }
 
-  private void tellFrontiers() {
+  /**
+   * Tells the tasks that have not been told this task's latest frontiers: those of this thread at
+   * once ({@code colocatedOnly}), the others at most every {@link #TELL_INTERVAL}.
+   */
+  private void tellFrontiers(boolean colocatedOnly) {
     for (int target = 0; target < config.partitions(); target++) {
-      if (frontiers.staleFor(target)) {
+      if (frontiers.staleFor(target) && (!colocatedOnly || group.member(target) != null)) {
         send(target, Math.max(0L, frontiers.ownIntake()), null);
       }
     }
@@ -300,19 +354,23 @@ public final class LedgerProcessor
 
   @Override
   public void reject(Origin origin, String code, String message, String eventId, Instant time) {
-    context.forward(
-        new Record<Object, Object>(
-            Rejections.keyOf(origin),
-            Rejections.of(origin, code, message, eventId, time),
-            Math.max(0L, time == null ? currentTimestamp : time.toEpochMilli())),
-        LedgerTopology.sinkOf(Output.REJECTIONS));
+    group
+        .active()
+        .forward(
+            new Record<Object, Object>(
+                Rejections.keyOf(origin),
+                Rejections.of(origin, code, message, eventId, time),
+                Math.max(0L, time == null ? currentTimestamp : time.toEpochMilli())),
+            LedgerTopology.sinkOf(Output.REJECTIONS));
   }
 
   @Override
   public void output(Output output, String key, SpecificRecord value, long timestamp) {
-    context.forward(
-        new Record<Object, Object>(key, value, Math.max(0L, timestamp)),
-        LedgerTopology.sinkOf(output));
+    group
+        .active()
+        .forward(
+            new Record<Object, Object>(key, value, Math.max(0L, timestamp)),
+            LedgerTopology.sinkOf(output));
   }
 
   @Override
@@ -326,19 +384,73 @@ public final class LedgerProcessor
 
   private void send(int to, long orderAt, SpecificRecord body) {
     Handover message =
-        new Handover(partition, to, frontiers.ownIntake(), frontiers.ownOrders(), orderAt, body);
-    context.forward(
-        new Record<Object, Object>(null, message, Math.max(0L, orderAt)),
-        LedgerTopology.HANDOVER_SINK);
+        new Handover(
+            partition,
+            to,
+            channels.nextOut(to),
+            frontiers.ownIntake(),
+            frontiers.ownOrders(),
+            orderAt,
+            body);
     frontiers.told(to);
+    LedgerProcessor colocated = group.member(to);
+    if (colocated != null) {
+      colocated.inbox.add(message);
+      group.wake(colocated);
+    } else {
+      group
+          .active()
+          .forward(
+              new Record<Object, Object>(null, message, Math.max(0L, orderAt)),
+              LedgerTopology.HANDOVER_SINK);
+    }
   }
 
   // --- CommitHook.Listener
 
+  /**
+   * Before a commit of any task of this thread: writes back what every task of the thread changed,
+   * since tasks change each other's state within the one transaction ({@link Colocation}).
+   */
   @Override
   public void beforeCommit() {
+    for (int member = 0; member < config.partitions(); member++) {
+      LedgerProcessor colocated = group == null ? null : group.member(member);
+      if (colocated != null) {
+        colocated.writeBack();
+      }
+    }
+    writeBack();
+  }
+
+  private void writeBack() {
+    if (!open) {
+      return;
+    }
+    // A task whose state another task of the thread changed may have processed no record since
+    // it started: its stores then have no record context to give their changelog records. Kafka
+    // Streams' own caches set one when they flush; so does this.
+    InternalProcessorContext<?, ?> internal =
+        context instanceof InternalProcessorContext<?, ?> c ? c : null;
+    ProcessorRecordContext previous = internal == null ? null : internal.recordContext();
+    if (internal != null && previous == null) {
+      internal.setRecordContext(
+          new ProcessorRecordContext(
+              Math.max(0L, frontiers.ownIntake()), -1L, partition, "", new RecordHeaders()));
+    }
+    try {
+      writeBackStores();
+    } finally {
+      if (internal != null && previous == null) {
+        internal.setRecordContext(null);
+      }
+    }
+  }
+
+  private void writeBackStores() {
     attribution.sweep(sweepHorizon());
     intake.beforeCommit();
+    channels.beforeCommit();
     byte[] encoded = frontiers.encode();
     if (persistedFrontiers == null || !java.util.Arrays.equals(encoded, persistedFrontiers)) {
       meta.put(FRONTIERS_KEY, encoded);
