@@ -30,6 +30,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,8 +51,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Time: see {@link Frontiers}. Each task tells the others its frontiers, on every hand-over
  * message and, when they moved and nothing else went to a task, in a message of its own every
- * {@link #TELL_INTERVAL} at most. Stages drain as soon as the lowest frontier that feeds them
- * moves; the order they apply things in does not depend on when that is.
+ * {@link #TELL_INTERVAL} at most (tasks of the same stream thread at once). Stages drain as soon as
+ * the lowest frontier that feeds them moves; the order they apply things in does not depend on when
+ * that is.
  *
  * <p>State: seven logged RocksDB stores without Kafka Streams' cache, behind {@link
  * WriteBackStore}s that keep changes decoded until the commit hook ({@link CommitHook}) writes them
@@ -96,6 +98,8 @@ public final class LedgerProcessor
   private Channels channels;
   private final java.util.ArrayDeque<Handover> inbox = new java.util.ArrayDeque<>();
   private boolean open;
+  private Cancellable startup;
+  private Cancellable teller;
 
   /** Set by {@link Colocation} while this task waits for its turn to run its inbox. */
   boolean woken;
@@ -159,6 +163,7 @@ public final class LedgerProcessor
     channels = new Channels(partition, partitions, meta, handoverSerde);
     inbox.clear();
     woken = false;
+    teller = null;
     Schedule schedule = new Schedule(scheduleStore);
     window = 2 * config.rules().sessionTtl().toMillis();
     intake =
@@ -190,18 +195,65 @@ public final class LedgerProcessor
     group = Colocation.of(config.handoverTopic(), partitions);
     group.join(partition, this);
     open = true;
-    context.schedule(
-        TELL_INTERVAL,
-        PunctuationType.WALL_CLOCK_TIME,
-        timestamp -> {
-          group.enter(context);
-          try {
-            advance();
-            tellFrontiers(false);
-          } finally {
-            group.exit();
-          }
-        });
+    // Once, right after the start: drain what the restored state allows and tell the others.
+    startup =
+        context.schedule(
+            Duration.ofMillis(1),
+            PunctuationType.WALL_CLOCK_TIME,
+            timestamp -> {
+              startup.cancel();
+              turn(this::tellAll);
+            });
+  }
+
+  /**
+   * Runs {@code work} as this task's turn: whatever it hands other tasks of the thread runs before
+   * the turn ends, then this task tells the others its frontiers.
+   */
+  private void turn(Runnable work) {
+    group.enter(context);
+    try {
+      work.run();
+      advance();
+      tellFrontiers(true);
+      if (teller == null && remoteStale()) {
+        teller = context.schedule(TELL_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> tell());
+      }
+    } finally {
+      group.exit();
+    }
+  }
+
+  private void tellAll() {
+    tellFrontiers(false);
+  }
+
+  /**
+   * Tells tasks of other threads or instances this task's frontiers, at most every {@link
+   * #TELL_INTERVAL}; stops when they know them, so that an idle ledger has nothing to punctuate and
+   * nothing to commit.
+   */
+  private void tell() {
+    group.enter(context);
+    try {
+      tellFrontiers(false);
+      if (!remoteStale()) {
+        teller.cancel();
+        teller = null;
+      }
+    } finally {
+      group.exit();
+    }
+  }
+
+  /** Whether a task of another thread or instance has not been told this task's frontiers. */
+  private boolean remoteStale() {
+    for (int target = 0; target < config.partitions(); target++) {
+      if (frontiers.staleFor(target) && group.member(target) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -224,24 +276,20 @@ public final class LedgerProcessor
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata metadata = context.recordMetadata().orElseThrow();
     currentTimestamp = record.timestamp();
-    group.enter(context);
-    try {
-      if (metadata.topic().equals(config.handoverTopic())) {
-        receive(handoverSerde.deserialize(config.handoverTopic(), record.value()));
-      } else {
-        intake.onRecord(
-            metadata.topic(),
-            metadata.partition(),
-            metadata.offset(),
-            record.key(),
-            record.value(),
-            record.timestamp());
-      }
-      advance();
-      tellFrontiers(true);
-    } finally {
-      group.exit();
-    }
+    turn(
+        () -> {
+          if (metadata.topic().equals(config.handoverTopic())) {
+            receive(handoverSerde.deserialize(config.handoverTopic(), record.value()));
+          } else {
+            intake.onRecord(
+                metadata.topic(),
+                metadata.partition(),
+                metadata.offset(),
+                record.key(),
+                record.value(),
+                record.timestamp());
+          }
+        });
   }
 
   /** A message from another task, through the topic or directly: applied in channel order. */
@@ -261,6 +309,10 @@ public final class LedgerProcessor
     }
     advance();
     tellFrontiers(true);
+    // Not this task's turn, so it cannot schedule its own teller: tell the others now.
+    if (teller == null) {
+      tellFrontiers(false);
+    }
   }
 
   private void dispatch(SpecificRecord body, long orderAt) {
