@@ -17,8 +17,11 @@ import org.slf4j.LoggerFactory;
  * ends as its positions, if something arrived since its last tick (an input partition ends past
  * that tick's position), or as a heartbeat once the idle interval has passed since its last tick,
  * so that scheduled actions (releases, balance postings) still happen in a quiet ledger. The first
- * tick goes out at start. An idle ledger thus gets one tick per idle interval, and an event is
- * ticked past within about one interval.
+ * tick goes out at start. While nothing arrives it looks less and less often, twice as long after
+ * each look that found nothing, up to {@link #QUIET_LOOK_MAX}; the first look that finds something
+ * goes back to every interval. An idle ledger thus gets one tick per idle interval and one look a
+ * second, and an event is ticked past within about one interval while input flows, within a second
+ * after a quiet spell.
  *
  * <p>It reads the wall clock to say what time it is; the topologies act on the ticks. Ticks never
  * go backwards, even if the wall clock does. A tick that fails is tried again at the next interval.
@@ -27,17 +30,26 @@ public final class SystemClockTicker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SystemClockTicker.class);
 
+  /** The longest wait between two looks at the input topics while nothing arrives. */
+  public static final Duration QUIET_LOOK_MAX = Duration.ofSeconds(1);
+
   private final EventPublisher publisher;
   private final Clock clock;
   private final Duration idleInterval;
+  private final Duration interval;
+  private Duration quietWait;
+  private Instant nextLook = Instant.EPOCH;
   private PeriodicTask task;
   private Instant last = Instant.EPOCH;
   private Map<TopicPartition, Long> lastPositions = Map.of();
   private boolean failing;
 
-  private SystemClockTicker(EventPublisher publisher, Clock clock, Duration idleInterval) {
+  private SystemClockTicker(
+      EventPublisher publisher, Clock clock, Duration interval, Duration idleInterval) {
     this.publisher = publisher;
     this.clock = clock;
+    this.interval = interval;
+    this.quietWait = interval;
     this.idleInterval = idleInterval;
   }
 
@@ -47,7 +59,7 @@ public final class SystemClockTicker implements AutoCloseable {
    */
   public static SystemClockTicker start(
       EventPublisher publisher, Clock clock, Duration interval, Duration idleInterval) {
-    SystemClockTicker ticker = new SystemClockTicker(publisher, clock, idleInterval);
+    SystemClockTicker ticker = new SystemClockTicker(publisher, clock, interval, idleInterval);
     ticker.task = PeriodicTask.start("ledger-clock-ticker", Duration.ZERO, interval, ticker::tick);
     return ticker;
   }
@@ -55,8 +67,15 @@ public final class SystemClockTicker implements AutoCloseable {
   private void tick() {
     try {
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      boolean heartbeatDue = !now.isBefore(last.plus(idleInterval));
+      if (now.isBefore(nextLook) && !heartbeatDue) {
+        return;
+      }
       Map<TopicPartition, Long> ends = publisher.inputEnds();
-      if (now.isAfter(last) && (arrived(ends) || !now.isBefore(last.plus(idleInterval)))) {
+      boolean arrived = arrived(ends);
+      quietWait = arrived ? interval : min(quietWait.multipliedBy(2), QUIET_LOOK_MAX);
+      nextLook = now.plus(quietWait).minus(interval.dividedBy(2));
+      if (now.isAfter(last) && (arrived || heartbeatDue)) {
         Report report = publisher.tick(now, ends);
         if (!report.allAccepted()) {
           failed("tick at " + now + " not published: " + report.rejected().get(0).reason());
@@ -72,6 +91,10 @@ public final class SystemClockTicker implements AutoCloseable {
     } catch (RuntimeException e) {
       failed("tick not published: " + e);
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Whether some input partition ends past the position of the last tick. */
