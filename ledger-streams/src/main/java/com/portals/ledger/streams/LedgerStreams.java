@@ -56,6 +56,16 @@ public final class LedgerStreams implements AutoCloseable {
   }
 
   /**
+   * How many held input records (read, waiting for the tick that releases them) a task keeps in
+   * memory per input topic; beyond that, they are read again from their topic when released. Set it
+   * in the Kafka Streams configuration ({@code --set} passes it through).
+   */
+  public static final String HELD_IN_MEMORY_CONFIG = "ledger.intake.held-in-memory";
+
+  /** {@link #HELD_IN_MEMORY_CONFIG}'s default. */
+  public static final int HELD_IN_MEMORY_DEFAULT = 10_000;
+
+  /**
    * Starts the write side: creates its hand-over topic if it does not exist yet (as many partitions
    * as the inputs, records kept until the application has committed past them), starts {@link
    * LedgerTopology#build(LedgerTopology.Config)} with {@code streamsConfig}, and deletes hand-over

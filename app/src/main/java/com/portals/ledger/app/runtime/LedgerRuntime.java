@@ -290,7 +290,9 @@ public final class LedgerRuntime implements AutoCloseable {
         .asMap()
         .forEach(
             (key, value) -> {
-              if (!key.startsWith("ledger.") && !key.equals(WireFormat.REGISTRY_URL_CONFIG)) {
+              boolean ledgerOwn =
+                  key.startsWith("ledger.") && !key.equals(LedgerStreams.HELD_IN_MEMORY_CONFIG);
+              if (!ledgerOwn && !key.equals(WireFormat.REGISTRY_URL_CONFIG)) {
                 overrides.put(key, value);
               }
             });

@@ -25,6 +25,8 @@ import com.portals.ledger.streams.state.WriteBackStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.utils.Bytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Intake of one partition: reads partition p of every input topic and of {@code ledger.clock} as
@@ -51,11 +55,21 @@ import org.apache.kafka.common.utils.Bytes;
  * accepted is ignored; a tick without positions (written before ticks had them) releases everything
  * read so far.
  *
+ * <p>Held records of the input topics that keep every record (all but the compacted rates) are not
+ * state: they are kept in memory, and only the offset from which each topic's records are still
+ * held is written, with the offsets read, at each commit. After a restart or a move of the task,
+ * and beyond {@code ledger.intake.held-in-memory} records of a topic, they are not kept but read
+ * again from the topic when their tick releases them ({@link InputRereader}), together with as many
+ * of the records after them as memory takes; their rejections, if any, were written the first time.
+ * Held rates are kept in the buffer store.
+ *
  * <p>A released event goes to the stage that owns it, on the partition of its session (clicks),
  * order (order events) or affiliate (withdrawals and payouts): the input topics are keyed so, so
  * that is normally this very task, and the event crosses no topic. Rates go to every partition.
  */
 final class Intake {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
   /** Input topics by index, as {@link StoreKeys#held} and sequence numbers write them. */
   static final List<Topic<?>> HELD_TOPICS =
@@ -64,6 +78,19 @@ final class Intake {
   private static final String LAST_TICK = "intake/last-tick";
   private static final String PENDING = "intake/pending/";
   private static final String NEXT = "intake/next/";
+  private static final String HELD_FROM = "intake/held-from/";
+
+  /** Where decoding reports a record it rejects. */
+  private interface Rejector {
+    void reject(Origin origin, String code, String message, String eventId, Instant eventTime);
+  }
+
+  /** For records read again: their rejections were written when they were first read. */
+  private static final Rejector QUIET = (origin, code, message, eventId, eventTime) -> {};
+
+  /** A held record kept in memory. */
+  private record Held(long offset, Origin origin, SpecificRecord event) {}
+
   private static final String SEEN_RATE = "intake/seen-rate/";
 
   private final int partition;
@@ -82,6 +109,21 @@ final class Intake {
 
   private final NavigableMap<Long, ClockTick> pending = new TreeMap<>();
   private final long[] nextOffset = new long[HELD_TOPICS.size()];
+
+  /** Per topic read again: the lowest offset whose record may still be held. */
+  private final long[] heldFrom = new long[HELD_TOPICS.size()];
+
+  /**
+   * Per topic read again: the valid records of offsets [{@link #heldFrom}, memoryEnd) are in {@link
+   * #memory}; those from memoryEnd to the next offset to read are read again when released.
+   */
+  private final long[] memoryEnd = new long[HELD_TOPICS.size()];
+
+  private final List<ArrayDeque<Held>> memory = new ArrayList<>();
+
+  private final boolean[] reread = new boolean[HELD_TOPICS.size()];
+  private final InputRereader rereader;
+  private final int memoryLimit;
   private long lastTick = Frontiers.NONE;
   private boolean offsetsChanged;
 
@@ -106,7 +148,9 @@ final class Intake {
       WriteBackStore<byte[]> meta,
       WriteBackStore<Buffered> buffer,
       Outbox outbox,
-      Stages stages) {
+      Stages stages,
+      InputRereader rereader,
+      int memoryLimit) {
     this.partition = partition;
     this.partitions = partitions;
     this.topicNames = new String[HELD_TOPICS.size()];
@@ -116,7 +160,11 @@ final class Intake {
       topicNames[i] = name;
       topicIndex.put(name, i);
       decoders.put(name, serdes.serde(topic.valueType()));
+      reread[i] = topic.cleanup() == Topic.Cleanup.RETAIN_ALL;
+      memory.add(new ArrayDeque<>());
     }
+    this.rereader = rereader;
+    this.memoryLimit = memoryLimit;
     this.clockTopic = inputs.name(Topics.CLOCK);
     this.tickSerde = serdes.serde(ClockTick.class);
     this.inputEnd = inputEnd;
@@ -143,6 +191,11 @@ final class Intake {
     for (int i = 0; i < topicNames.length; i++) {
       byte[] next = meta.get(key(NEXT + topicNames[i]));
       nextOffset[i] = next == null ? 0L : ByteBuffer.wrap(next).getLong();
+      byte[] from = meta.get(key(HELD_FROM + topicNames[i]));
+      heldFrom[i] = from == null ? nextOffset[i] : ByteBuffer.wrap(from).getLong();
+      memory.get(i).clear();
+      // What was held before the restart is read again when a tick releases it.
+      memoryEnd[i] = heldFrom[i];
     }
     offsetsChanged = false;
   }
@@ -152,6 +205,9 @@ final class Intake {
     if (offsetsChanged) {
       for (int i = 0; i < topicNames.length; i++) {
         meta.put(key(NEXT + topicNames[i]), longBytes(nextOffset[i]));
+        if (reread[i]) {
+          meta.put(key(HELD_FROM + topicNames[i]), longBytes(heldFrom[i]));
+        }
       }
       offsetsChanged = false;
     }
@@ -175,11 +231,19 @@ final class Intake {
       if (index == null) {
         return false;
       }
+      boolean kept = memoryEnd[index] == nextOffset[index];
       nextOffset[index] = offset + 1;
       offsetsChanged = true;
-      SpecificRecord event = decode(origin, topic, timestamp);
-      if (event != null) {
-        buffer.putNew(StoreKeys.held(index, offset), new Buffered(origin, event, true, null));
+      SpecificRecord event = decode(origin, topic, true);
+      if (!reread[index]) {
+        if (event != null) {
+          buffer.putNew(StoreKeys.held(index, offset), new Buffered(origin, event, true, null));
+        }
+      } else if (kept && (event == null || memory.get(index).size() < memoryLimit)) {
+        if (event != null) {
+          memory.get(index).addLast(new Held(offset, origin, event));
+        }
+        memoryEnd[index] = offset + 1;
       }
     }
     return releaseCompleteTicks();
@@ -203,9 +267,10 @@ final class Intake {
    * The record's value, decoded and valid (unwrapped from its envelope), or null after rejecting it
    * with the reason.
    */
-  private SpecificRecord decode(Origin origin, String topic, long timestamp) {
+  private SpecificRecord decode(Origin origin, String topic, boolean report) {
+    Rejector rejects = report ? outbox::reject : QUIET;
     if (origin.getValue() == null) {
-      outbox.reject(
+      rejects.reject(
           origin, Rejections.EMPTY_VALUE, "a record without a value on " + topic, null, null);
       return null;
     }
@@ -213,13 +278,13 @@ final class Intake {
     try {
       value = (SpecificRecord) decoders.get(topic).deserialize(topic, bytes(origin.getValue()));
     } catch (SerializationException e) {
-      outbox.reject(origin, codeOf(e), e.getMessage(), null, null);
+      rejects.reject(origin, codeOf(e), e.getMessage(), null, null);
       return null;
     }
     List<Problem> problems = EventRules.problems(value);
     SpecificRecord event = unwrap(value);
     if (!problems.isEmpty()) {
-      outbox.reject(
+      rejects.reject(
           origin,
           Rejections.INVALID_EVENT,
           problems.stream().map(Problem::message).collect(Collectors.joining("; ")),
@@ -296,6 +361,45 @@ final class Intake {
 
   /** Sends on the held records of topic {@code index} below {@code upTo}, in offset order. */
   private void release(int index, long upTo, long frontier) {
+    if (reread[index]) {
+      long to = Math.min(upTo, nextOffset[index]);
+      if (to <= heldFrom[index]) {
+        return;
+      }
+      offsetsChanged = true;
+      ArrayDeque<Held> held = memory.get(index);
+      while (!held.isEmpty() && held.peekFirst().offset() < to) {
+        Held next = held.pollFirst();
+        routeHeld(next.origin(), next.event(), frontier);
+      }
+      if (memoryEnd[index] < to) {
+        // Records not kept when read: read them again, and keep those after them while there is
+        // room, so that the next releases find them in memory.
+        LOG.debug(
+            "intake of partition {}: reading {} from offset {} again",
+            partition,
+            topicNames[index],
+            memoryEnd[index]);
+        memoryEnd[index] =
+            readAgain(
+                index,
+                memoryEnd[index],
+                nextOffset[index],
+                (origin, event) -> {
+                  if (origin.getOffset() < to) {
+                    routeHeld(origin, event, frontier);
+                    return true;
+                  }
+                  if (held.size() < memoryLimit) {
+                    held.addLast(new Held(origin.getOffset(), origin, event));
+                    return true;
+                  }
+                  return false;
+                });
+      }
+      heldFrom[index] = to;
+      return;
+    }
     Bytes from = StoreKeys.heldFrom(index, 0);
     Bytes to =
         upTo == Long.MAX_VALUE ? StoreKeys.heldFrom(index + 1, 0) : StoreKeys.held(index, upTo);
@@ -304,15 +408,42 @@ final class Intake {
       for (WriteBackStore<Buffered>.Entry entry : held) {
         buffer.delete(entry.key());
         Buffered value = entry.value();
-        SpecificRecord event = (SpecificRecord) value.getBody();
-        long time = Events.timeOf(event).toEpochMilli();
-        route(value.getOrigin(), event, Math.max(time, frontier));
+        routeHeld(value.getOrigin(), (SpecificRecord) value.getBody(), frontier);
       }
       if (held.size() < 1024) {
         return;
       }
       from = StoreKeys.successor(held.get(held.size() - 1).key());
     }
+  }
+
+  /** What {@link #readAgain} does with a valid event; false to stop before it. */
+  private interface Reread {
+    boolean take(Origin origin, SpecificRecord event);
+  }
+
+  /**
+   * Reads offsets {@code [from, to)} of topic {@code index} again, giving the valid events to
+   * {@code each} until it declines one; returns the offset of that one, or {@code to}.
+   */
+  private long readAgain(int index, long from, long to, Reread each) {
+    String topic = topicNames[index];
+    return rereader.read(
+        topic,
+        partition,
+        from,
+        to,
+        (offset, key, value) -> {
+          Origin origin = Rejections.origin(topic, partition, offset, key, value);
+          SpecificRecord event = decode(origin, topic, false);
+          return event == null || each.take(origin, event);
+        });
+  }
+
+  /** Sends on a released event, ordered at its own time or the frontier if that is later. */
+  private void routeHeld(Origin origin, SpecificRecord event, long frontier) {
+    long time = Events.timeOf(event).toEpochMilli();
+    route(origin, event, Math.max(time, frontier));
   }
 
   private void route(Origin origin, SpecificRecord event, long orderAt) {

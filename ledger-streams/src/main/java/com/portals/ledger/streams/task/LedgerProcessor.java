@@ -18,6 +18,7 @@ import com.portals.ledger.avro.internal.SessionClicks;
 import com.portals.ledger.avro.internal.WithdrawalRecord;
 import com.portals.ledger.schemas.serde.AvroSerde;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
+import com.portals.ledger.streams.LedgerStreams;
 import com.portals.ledger.streams.LedgerTopology;
 import com.portals.ledger.streams.stage.Rejections;
 import com.portals.ledger.streams.state.Codec;
@@ -84,6 +85,7 @@ public final class LedgerProcessor
   private WriteBackStore<WithdrawalRecord> withdrawalStore;
   private List<WriteBackStore<?>> stores;
   private Intake intake;
+  private InputRereader rereader;
   private Attribution attribution;
   private Orders orders;
   private Accounts accounts;
@@ -166,6 +168,10 @@ public final class LedgerProcessor
     teller = null;
     Schedule schedule = new Schedule(scheduleStore);
     window = 2 * config.rules().sessionTtl().toMillis();
+    if (rereader != null) {
+      rereader.close();
+    }
+    rereader = new InputRereader(context.appConfigs(), partition);
     intake =
         new Intake(
             partition,
@@ -177,7 +183,9 @@ public final class LedgerProcessor
             meta,
             buffer,
             this,
-            this);
+            this,
+            rereader,
+            heldInMemory(context.appConfigs()));
     topicIndex = intake.topicIndex();
     attribution = new Attribution(config.rules().sessionTtl(), sessions, buffer, this);
     orders =
@@ -259,6 +267,10 @@ public final class LedgerProcessor
   @Override
   public void close() {
     open = false;
+    if (rereader != null) {
+      rereader.close();
+      rereader = null;
+    }
     if (group != null) {
       group.leave(partition, this);
     }
@@ -266,6 +278,13 @@ public final class LedgerProcessor
 
   boolean isOpen() {
     return open;
+  }
+
+  private static int heldInMemory(Map<String, Object> settings) {
+    Object limit = settings.get(LedgerStreams.HELD_IN_MEMORY_CONFIG);
+    return limit == null
+        ? LedgerStreams.HELD_IN_MEMORY_DEFAULT
+        : Integer.parseInt(limit.toString().trim());
   }
 
   private KeyValueStore<Bytes, byte[]> store(String name) {
