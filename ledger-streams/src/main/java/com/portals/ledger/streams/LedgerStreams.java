@@ -48,7 +48,10 @@ public final class LedgerStreams implements AutoCloseable {
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
-    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    // Catching up, a commit every 250 ms (each commits a transaction over every changelog and
+    // output partition, and persists what waits across it); live, a stream thread commits as soon
+    // as its tasks have applied a tick (Colocation#drained).
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "250");
     // Internal topics carry event times too, which may lie in the future.
     Topic.EVENT_TIME_CONFIGS.forEach(
         (key, value) -> config.put(StreamsConfig.topicPrefix(key), value));

@@ -31,6 +31,9 @@ final class Colocation {
   private final ArrayDeque<LedgerProcessor> runnable = new ArrayDeque<>();
   private ProcessorContext<Object, Object> active;
   private int depth;
+  private long ticked = Frontiers.NONE;
+  private long tickedAt;
+  private long liveTick = Frontiers.NONE;
 
   private Colocation(int partitions) {
     this.members = new LedgerProcessor[partitions];
@@ -73,6 +76,34 @@ final class Colocation {
   /** The context of the record or punctuation being processed. */
   ProcessorContext<Object, Object> active() {
     return active;
+  }
+
+  /**
+   * The lowest intake frontier moved to {@code low} (a tick's instant) at wall-clock time {@code
+   * now}. If it moved at most twice as far in ledger time as the wall-clock time since it last
+   * moved, ticks come at the pace of a live clock, and the thread will commit as soon as its tasks
+   * have applied what the tick released ({@link #drained}) rather than at the end of the commit
+   * interval. Catching up or replaying, ticks hours (or many 100 ms) apart are released within
+   * milliseconds, and commits are left to the commit interval. When commits happen does not change
+   * what the ledger writes.
+   */
+  void ticked(long low, long now) {
+    if (low <= ticked) {
+      return;
+    }
+    if (ticked != Frontiers.NONE && low - ticked <= 2 * (now - tickedAt)) {
+      liveTick = low;
+    }
+    ticked = low;
+    tickedAt = now;
+  }
+
+  /** Every member's accounts have drained up to {@code limit}: commits if a live tick is in. */
+  void drained(long limit) {
+    if (liveTick != Frontiers.NONE && limit >= liveTick && active != null) {
+      liveTick = Frontiers.NONE;
+      active.commit();
+    }
   }
 
   /** {@code member} received a message: it runs before the current turn ends. */

@@ -362,6 +362,7 @@ public final class LedgerProcessor
     long intakeLow = frontiers.intakeLow();
     if (intakeLow != Frontiers.NONE) {
       if (intakeLow > attributionDrained) {
+        group.ticked(intakeLow, context.currentSystemTimeMs());
         attribution.drain(intakeLow);
         attributionDrained = intakeLow;
       }
@@ -374,6 +375,16 @@ public final class LedgerProcessor
     if (ordersLow != Frontiers.NONE && ordersLow > accountsDrained) {
       accounts.drain(ordersLow);
       accountsDrained = ordersLow;
+      long drained = Long.MAX_VALUE;
+      for (int member = 0; member < config.partitions(); member++) {
+        LedgerProcessor colocated = group.member(member);
+        if (colocated != null) {
+          drained = Math.min(drained, colocated.accountsDrained);
+        }
+      }
+      if (drained != Frontiers.NONE) {
+        group.drained(drained);
+      }
     }
   }
 
