@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole write side on a real broker: three partitions per topic, exactly-once, RocksDB stores,
- * real repartition topics. A random history published through {@code ledger publish}'s code path
+ * a real hand-over topic. A random history published through {@code ledger publish}'s code path
  * must end in the ledger the reference model computes, whichever partition each event went through.
  */
 @Timeout(300)

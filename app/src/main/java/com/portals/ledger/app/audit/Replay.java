@@ -43,7 +43,7 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
  * It reads the same inputs and applies the same rules, so it must write the same journal.
  *
  * <p>It is done when the replay's application has committed every input partition up to its end and
- * its repartition topics are drained twice in a row, one commit interval apart.
+ * its hand-over topic is drained twice in a row, one commit interval apart.
  */
 public final class Replay {
 
@@ -168,8 +168,8 @@ public final class Replay {
   /**
    * Waits until the Kafka Streams application {@code applicationId} has processed its inputs up to
    * {@code ends} and everything they caused downstream. First its inputs must be committed up to
-   * their ends; then, once per hop a record can make between stages, it waits until everything
-   * written to its repartition topics so far has been consumed. A live ledger keeps receiving ticks
+   * their ends; then, once per hop a message can make between tasks, it waits until everything
+   * written to its hand-over topic so far has been consumed. A live ledger keeps receiving ticks
    * meanwhile; the barrier does not wait for those, only for what was there before.
    *
    * @param progress told how many input records are processed so far

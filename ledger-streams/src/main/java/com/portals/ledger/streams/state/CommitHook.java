@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * collector, then commits; the logged stores written to meanwhile send their changelog records
  * through that collector. This store is such a cached store, whose cache is the processor's pending
  * changes. The interface lives in Kafka Streams' internals (checked against Kafka 4.3.1;
- * CommitHookIntegrationTest and the crash tests would catch a change).
+ * LedgerTopologyIntegrationTest and the crash tests would catch a change).
  */
 public final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
 
