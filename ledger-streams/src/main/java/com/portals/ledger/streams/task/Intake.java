@@ -79,6 +79,7 @@ final class Intake {
   private static final String PENDING = "intake/pending/";
   private static final String NEXT = "intake/next/";
   private static final String HELD_FROM = "intake/held-from/";
+  private static final String SEEN_RATE = "intake/seen-rate/";
 
   /** Where decoding reports a record it rejects. */
   private interface Rejector {
@@ -90,8 +91,6 @@ final class Intake {
 
   /** A held record kept in memory. */
   private record Held(long offset, Origin origin, SpecificRecord event) {}
-
-  private static final String SEEN_RATE = "intake/seen-rate/";
 
   private final int partition;
   private final int partitions;
