@@ -69,6 +69,24 @@ public final class LedgerStreams implements AutoCloseable {
   /** {@link #HELD_IN_MEMORY_CONFIG}'s default. */
   public static final int HELD_IN_MEMORY_DEFAULT = 10_000;
 
+  /** {@link #HELD_IN_MEMORY_CONFIG} of {@code settings}: a whole number, 0 or more. */
+  public static int heldInMemory(Map<?, ?> settings) {
+    Object value = settings.get(HELD_IN_MEMORY_CONFIG);
+    if (value == null) {
+      return HELD_IN_MEMORY_DEFAULT;
+    }
+    try {
+      int limit = Integer.parseInt(value.toString().trim());
+      if (limit >= 0) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        HELD_IN_MEMORY_CONFIG + " must be a whole number of records, 0 or more: " + value);
+  }
+
   /**
    * Starts the write side: creates its hand-over topic if it does not exist yet (as many partitions
    * as the inputs, records kept until the application has committed past them), starts {@link
@@ -77,6 +95,7 @@ public final class LedgerStreams implements AutoCloseable {
    * repartition topics.
    */
   public static LedgerStreams startLedger(LedgerTopology.Config config, Properties streamsConfig) {
+    heldInMemory(streamsConfig);
     // The write side orders what it applies by ticks and their input positions, never by how Kafka
     // Streams interleaves a task's partitions: it need not wait for data of an empty partition
     // (and Kafka Streams' check, when enabled, formats log text per empty partition per record).

@@ -185,7 +185,7 @@ public final class LedgerProcessor
             this,
             this,
             rereader,
-            heldInMemory(context.appConfigs()));
+            LedgerStreams.heldInMemory(context.appConfigs()));
     topicIndex = intake.topicIndex();
     attribution = new Attribution(config.rules().sessionTtl(), sessions, buffer, this);
     orders =
@@ -278,13 +278,6 @@ public final class LedgerProcessor
 
   boolean isOpen() {
     return open;
-  }
-
-  private static int heldInMemory(Map<String, Object> settings) {
-    Object limit = settings.get(LedgerStreams.HELD_IN_MEMORY_CONFIG);
-    return limit == null
-        ? LedgerStreams.HELD_IN_MEMORY_DEFAULT
-        : Integer.parseInt(limit.toString().trim());
   }
 
   private KeyValueStore<Bytes, byte[]> store(String name) {
