@@ -103,6 +103,19 @@ class HttpApiIntegrationTest {
     await(
         "the paid withdrawal",
         () -> get("/affiliates/aff-1/withdrawals", FINANCE).body().contains("PAID"));
+    // Order states reach the read side by a path of their own (re-keyed by affiliate, one more
+    // commit of the read side): the paid withdrawal may come first.
+    await(
+        "the orders' last states",
+        () ->
+            get("/affiliates/aff-1/orders?status=COMPLETED", FINANCE).body().contains("\"o2\"")
+                && get("/affiliates/aff-1/orders?status=COMPLETED", FINANCE)
+                    .body()
+                    .contains("\"o1\"")
+                && get("/affiliates/aff-1/orders?status=CANCELLED", FINANCE)
+                    .body()
+                    .contains("\"o3\"")
+                && json(get("/finance/summary", FINANCE)).path("unattributedOrders").asLong() == 1);
   }
 
   @AfterAll
