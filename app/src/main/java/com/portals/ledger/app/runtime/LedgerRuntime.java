@@ -192,6 +192,10 @@ public final class LedgerRuntime implements AutoCloseable {
         streamsOverrides(dataDir, "projections-", options.settings());
     projectionOverrides.put(
         StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    // The read side re-keys orders and clicks through repartition topics, each hop a commit
+    // away: it keeps the short interval (the write side's 250 ms comes with commits at once when
+    // live, which the read side has not).
+    projectionOverrides.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
     projections =
         LedgerStreams.start(
             ProjectionTopology.build(
