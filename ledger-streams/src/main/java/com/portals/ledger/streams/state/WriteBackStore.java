@@ -1,5 +1,6 @@
 package com.portals.ledger.streams.state;
 
+import com.portals.ledger.streams.stage.Keys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -259,9 +260,11 @@ public final class WriteBackStore<V> {
     return entries;
   }
 
-  /** Calls {@code visit} with every entry of {@link #list}, decoded. */
-  public void scan(Bytes from, Bytes to, int limit, BiConsumer<Bytes, V> visit) {
-    for (Entry entry : list(from, to, limit)) {
+  /**
+   * Calls {@code visit} with every entry whose key starts with {@code prefix}, decoded, in order.
+   */
+  public void scanPrefix(Bytes prefix, BiConsumer<Bytes, V> visit) {
+    for (Entry entry : list(prefix, Keys.afterPrefix(prefix), Integer.MAX_VALUE)) {
       visit.accept(entry.key(), entry.value());
     }
   }

@@ -48,10 +48,8 @@ final class Channels {
       }
     }
     Bytes prefix = StoreKeys.utf8(EARLY);
-    meta.scan(
+    meta.scanPrefix(
         prefix,
-        StoreKeys.afterPrefix(prefix),
-        Integer.MAX_VALUE,
         (key, value) -> {
           Handover message = serde.deserialize("", value);
           early.get(message.getFrom()).put(message.getSeq(), message);

@@ -179,10 +179,8 @@ final class Intake {
     pending.clear();
     byte[] last = meta.get(key(LAST_TICK));
     lastTick = last == null ? Frontiers.NONE : ByteBuffer.wrap(last).getLong();
-    meta.scan(
+    meta.scanPrefix(
         key(PENDING),
-        StoreKeys.afterPrefix(key(PENDING)),
-        Integer.MAX_VALUE,
         (k, v) -> {
           ClockTick tick = tickSerde.deserialize(clockTopic, v);
           pending.put(tick.getAt().toEpochMilli(), tick);

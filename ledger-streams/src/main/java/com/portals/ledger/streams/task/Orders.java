@@ -102,10 +102,8 @@ final class Orders extends OrderedStage {
     rates.clear();
     answered = false;
     Bytes prefix = StoreKeys.utf8(RATE);
-    meta.scan(
+    meta.scanPrefix(
         prefix,
-        StoreKeys.afterPrefix(prefix),
-        Integer.MAX_VALUE,
         (key, value) -> {
           ByteBuffer buffer =
               ByteBuffer.wrap(

@@ -1,6 +1,5 @@
 package com.portals.ledger.streams.task;
 
-import com.portals.ledger.streams.stage.Keys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -145,11 +144,6 @@ final class StoreKeys {
   static Bytes successor(Bytes key) {
     byte[] bytes = Arrays.copyOf(key.get(), key.get().length + 1);
     return Bytes.wrap(bytes);
-  }
-
-  /** The smallest key greater than every key that starts with {@code prefix}. */
-  static Bytes afterPrefix(Bytes prefix) {
-    return Keys.afterPrefix(prefix);
   }
 
   /** The bytes of {@code buffer} from its position to its limit, as a new array. */
