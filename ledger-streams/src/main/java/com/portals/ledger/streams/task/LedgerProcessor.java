@@ -495,7 +495,9 @@ public final class LedgerProcessor
         colocated.writeBack();
       }
     }
-    writeBack();
+    if (group == null || group.member(partition) != this) {
+      writeBack();
+    }
   }
 
   private void writeBack() {
