@@ -171,6 +171,20 @@ class CommissionTopologyTest {
   }
 
   @Test
+  void shouldReportARateWhenItArrivesNotWhenATickReleasesIt() {
+    ledger
+        .tick("2026-01-10T11:00:00Z")
+        .given(
+            rate("r1", "toys", 700, "2026-01-10T12:00:00Z"),
+            rate("r1", "toys", 700, "2026-01-10T12:00:00Z"));
+
+    // No tick has come after the rate, so it waits in intake; its sender hears at once.
+    assertThat(ledger.rejections())
+        .extracting(rejection -> rejection.getReasonCode() + " " + rejection.getEventId())
+        .containsExactly("RATE_BELOW_MINIMUM r1", "DUPLICATE_EVENT r1");
+  }
+
+  @Test
   void shouldReverseARefundProRataAndLeaveTheRest() {
     ledger
         .given(

@@ -233,7 +233,7 @@ final class Intake {
       offsetsChanged = true;
       SpecificRecord event = decode(origin, topic, true);
       if (!reread[index]) {
-        if (event != null) {
+        if (event != null && (!(event instanceof CommissionRateSet rate) || admit(origin, rate))) {
           buffer.putNew(StoreKeys.held(index, offset), new Buffered(origin, event, true, null));
         }
       } else if (kept && (event == null || memory.get(index).size() < memoryLimit)) {
@@ -452,7 +452,7 @@ final class Intake {
         outbox.handover(owner, orderAt, new Routed(origin, click));
       }
     } else if (event instanceof CommissionRateSet rate) {
-      routeRate(origin, rate, orderAt);
+      routeRate(rate, orderAt);
     } else if (event instanceof WithdrawalRequested
         || event instanceof PayoutCompleted
         || event instanceof PayoutFailed) {
@@ -473,11 +473,11 @@ final class Intake {
   }
 
   /**
-   * Rates are read on one partition but every orders task needs them: deduplicated here (a rate
-   * event applies once), reported if below the minimum (it applies as the minimum), then sent to
-   * every partition.
+   * Checks a rate as it arrives, so that its sender hears at once, not when it takes effect: a rate
+   * event applies once (a duplicate is rejected and not held), and one below the minimum is
+   * reported (it applies as the minimum). False if it is not to be held.
    */
-  private void routeRate(Origin origin, CommissionRateSet rate, long orderAt) {
+  private boolean admit(Origin origin, CommissionRateSet rate) {
     Instant time = rate.getEffectiveFrom();
     Bytes seenKey = key(SEEN_RATE + rate.getEventId());
     byte[] first = meta.get(seenKey);
@@ -487,12 +487,12 @@ final class Intake {
           Rejections.DUPLICATE_EVENT,
           "rate event "
               + rate.getEventId()
-              + " was already applied ("
+              + " was already received ("
               + new String(first, StandardCharsets.UTF_8)
               + ")",
           rate.getEventId(),
           time);
-      return;
+      return false;
     }
     meta.put(
         seenKey,
@@ -512,6 +512,14 @@ final class Intake {
           rate.getEventId(),
           time);
     }
+    return true;
+  }
+
+  /**
+   * Rates are read on one partition but every orders task needs them: once released, a rate
+   * (checked when it arrived, see {@link #admit}) is sent to every partition.
+   */
+  private void routeRate(CommissionRateSet rate, long orderAt) {
     for (int target = 0; target < partitions; target++) {
       if (target == partition) {
         stages.rate(rate, orderAt);
