@@ -2,11 +2,13 @@ package com.portals.ledger.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.portals.ledger.app.cli.RunCommand;
 import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.schemas.topics.Topic;
 import com.portals.ledger.schemas.topics.Topics;
+import com.portals.ledger.streams.LedgerTopology;
 import com.portals.ledger.testkit.ContractExamples;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,7 +30,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,25 +127,7 @@ class LedgerRunIntegrationTest {
     Path events = eventsFile();
     String dir = dataDir.toString();
     Path log = dataDir.resolveSibling(dataDir.getFileName() + "-run.log");
-    Process run =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "run",
-                "--data-dir",
-                dir,
-                "--clock",
-                "manual",
-                "--http-port",
-                "0",
-                "--partitions",
-                "3")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process run = startRun(log);
     try {
       waitFor(() -> Files.readString(log).contains("Ledger running."), run, log);
       assertThat(cli("publish", "--data-dir", dir, events.toString()).out())
@@ -161,6 +148,61 @@ class LedgerRunIntegrationTest {
           .containsEntry(Topics.ORDERS.name(), 4L)
           .containsEntry(Topics.WITHDRAWALS.name(), 3L);
     }
+  }
+
+  @Test
+  void shouldExitNonZeroWithTheCauseWhenTheLedgerStopsOnAnError() throws Exception {
+    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-failing.log");
+    Process run = startRun(log);
+    try {
+      waitFor(() -> Files.readString(log).contains("Ledger running."), run, log);
+      // Not bad input (intake rejects that record by record) but a broken internal topic: bytes
+      // no task wrote, on the topic the tasks hand messages to each other through.
+      Properties config = new Properties();
+      config.put(
+          "bootstrap.servers", Files.readString(dataDir.resolve("bootstrap-servers")).strip());
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    LedgerTopology.handoverTopic(LedgerRuntime.DEFAULT_APPLICATION_ID),
+                    0,
+                    null,
+                    new byte[] {0x42, 0x13, 0x37}))
+            .get();
+      }
+
+      assertThat(run.waitFor(120, TimeUnit.SECONDS)).as("run stopped").isTrue();
+      assertThat(run.exitValue()).isEqualTo(RunCommand.FAILED);
+      assertThat(Files.readString(log))
+          .contains("the ledger stopped on an error")
+          .contains("ledger run: stopped on an error")
+          .contains("Serialization");
+    } finally {
+      run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private Process startRun(Path log) throws Exception {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx384m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "run",
+            "--data-dir",
+            dataDir.toString(),
+            "--clock",
+            "manual",
+            "--http-port",
+            "0",
+            "--partitions",
+            "3")
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   private interface Condition {

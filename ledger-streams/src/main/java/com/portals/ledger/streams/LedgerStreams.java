@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -30,6 +31,7 @@ public final class LedgerStreams implements AutoCloseable {
 
   private final KafkaStreams streams;
   private volatile Throwable failure;
+  private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
   private AutoCloseable purger;
 
   private LedgerStreams(KafkaStreams streams) {
@@ -130,6 +132,7 @@ public final class LedgerStreams implements AutoCloseable {
           log.error(
               "the ledger topology failed; stopping it so that nothing is skipped", exception);
           ledger.failure = exception;
+          ledger.failed.complete(exception);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     streams.start();
@@ -143,6 +146,11 @@ public final class LedgerStreams implements AutoCloseable {
   /** True while the topology runs or rebalances; false once it failed or stopped. */
   public boolean isRunning() {
     return streams.state().isRunningOrRebalancing();
+  }
+
+  /** Completes with the exception that stops the topology, if one does. */
+  public CompletableFuture<Throwable> failed() {
+    return failed;
   }
 
   /** The exception that stopped the topology, or null. */

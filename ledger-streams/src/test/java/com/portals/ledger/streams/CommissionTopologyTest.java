@@ -9,6 +9,9 @@ import static com.portals.ledger.streams.Json.rate;
 import static com.portals.ledger.streams.Json.refunded;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.portals.ledger.avro.events.OrderEvent;
+import com.portals.ledger.avro.events.OrderLine;
+import com.portals.ledger.avro.events.OrderPlaced;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.EntryKind;
 import com.portals.ledger.avro.ledger.JournalEntry;
@@ -16,6 +19,11 @@ import com.portals.ledger.avro.ledger.JournalLeg;
 import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.PricedLine;
 import com.portals.ledger.avro.ledger.Rejection;
+import com.portals.ledger.schemas.serde.LedgerSerdes;
+import com.portals.ledger.schemas.topics.Topics;
+import com.portals.ledger.schemas.validation.EventRules;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -182,6 +190,67 @@ class CommissionTopologyTest {
     assertThat(ledger.rejections())
         .extracting(rejection -> rejection.getReasonCode() + " " + rejection.getEventId())
         .containsExactly("RATE_BELOW_MINIMUM r1", "DUPLICATE_EVENT r1");
+  }
+
+  @Test
+  void shouldRejectAnAmountBeyondTheBoundsAndApplyTheEventsThatFollow() {
+    // A foreign producer bypasses publish's checks: 9e18 cents would overflow pricing.
+    OrderPlaced poison =
+        OrderPlaced.newBuilder()
+            .setEventId("e-poison")
+            .setOrderId("o-poison")
+            .setSessionId("s1")
+            .setLines(
+                List.of(
+                    OrderLine.newBuilder()
+                        .setProductId("p")
+                        .setCategory("toys")
+                        .setAmountCents(9_000_000_000_000_000_000L)
+                        .build()))
+            .setOccurredAt(Instant.parse("2026-01-10T10:01:00Z"))
+            .build();
+    ledger
+        .given(click("e1", "aff-1", "s1", "2026-01-10T10:00:00Z"))
+        .givenBytes(
+            Topics.ORDERS,
+            "o-poison",
+            Topics.ORDERS
+                .valueSerde(LedgerSerdes.singleObject())
+                .serializer()
+                .serialize("", OrderEvent.newBuilder().setEvent(poison).build()),
+            poison.getOccurredAt())
+        .given(placed("e2", "o1", "s1", "2026-01-10T10:05:00Z", line("toys", 10000)))
+        .tick("2026-01-10T11:00:00Z");
+
+    assertThat(ledger.rejections())
+        .singleElement()
+        .satisfies(
+            rejection -> {
+              assertThat(rejection.getReasonCode()).isEqualTo("INVALID_EVENT");
+              assertThat(rejection.getEventId()).isEqualTo("e-poison");
+              assertThat(rejection.getMessage())
+                  .contains("lines[0].amountCents", "at most " + EventRules.MAX_LINE_CENTS);
+            });
+    assertThat(ledger.order("o-poison")).isNull();
+    assertThat(ledger.order("o1").getCommissionCents()).isEqualTo(800);
+    assertThat(cents(ledger.balance("aff-1"), "pending")).isEqualTo(800);
+  }
+
+  @Test
+  void shouldReverseAPartialRefundOfTheLargestOrderExactly() {
+    // 8% of US$1B, times the refund, is beyond a long before the division: computed exactly.
+    ledger
+        .given(
+            click("e1", "aff-1", "s1", "2026-01-10T10:00:00Z"),
+            placed(
+                "e2", "o1", "s1", "2026-01-10T10:05:00Z", line("toys", EventRules.MAX_LINE_CENTS)),
+            refunded("e3", "o1", 50_000_000_001L, "2026-01-11T08:00:00Z"))
+        .tick("2026-01-12T00:00:00Z");
+
+    assertThat(ledger.rejections()).isEmpty();
+    // 8,000,000,000 x 50,000,000,001 / 100,000,000,000 = 4,000,000,000.08
+    assertThat(ledger.order("o1").getCommissionCents()).isEqualTo(8_000_000_000L);
+    assertThat(cents(ledger.balance("aff-1"), "pending")).isEqualTo(4_000_000_000L);
   }
 
   @Test

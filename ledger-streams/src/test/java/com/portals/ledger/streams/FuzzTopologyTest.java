@@ -203,6 +203,8 @@ class FuzzTopologyTest {
           .build();
     }
     if (topic.equals(Topics.ORDERS)) {
+      // Below zero, or beyond the bounds at which pricing or a refund's share would overflow.
+      boolean huge = random.nextBoolean();
       SpecificRecord event =
           random.nextBoolean()
               ? OrderPlaced.newBuilder()
@@ -213,15 +215,21 @@ class FuzzTopologyTest {
                           OrderLine.newBuilder()
                               .setProductId("p")
                               .setCategory("toys")
-                              .setAmountCents(-1 - random.nextInt(1_000_000))
+                              .setAmountCents(
+                                  huge
+                                      ? Long.MAX_VALUE - random.nextInt(1_000_000)
+                                      : -1 - random.nextInt(1_000_000))
                               .build()))
                   .setOccurredAt(at)
                   .build()
               : OrderRefunded.newBuilder()
                   .setEventId("fz-" + random.nextInt())
                   .setOrderId("fz-order")
-                  .setRefundCents(Long.MIN_VALUE + random.nextInt(1000))
-                  .setOccurredAt(at)
+                  .setRefundCents(
+                      huge
+                          ? EventRules.MAX_ORDER_CENTS + 1 + random.nextInt(1000)
+                          : Long.MIN_VALUE + random.nextInt(1000))
+                  .setOccurredAt(huge ? Instant.ofEpochMilli(Long.MAX_VALUE) : at)
                   .build();
       return OrderEvent.newBuilder().setEvent(event).build();
     }

@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +26,11 @@ import picocli.CommandLine.Spec;
     description = "Runs the ledger, its projections and the HTTP API.",
     mixinStandardHelpOptions = true)
 public final class RunCommand implements Callable<Integer> {
+
+  /** Exit status when the ledger stopped on an error of its own (not the user's): EX_SOFTWARE. */
+  public static final int FAILED = 70;
+
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   @Mixin CommonOptions common;
 
@@ -132,7 +140,25 @@ public final class RunCommand implements Callable<Integer> {
             },
             "ledger-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
+    CompletableFuture<Throwable> failure = runtime.failure();
+    failure.thenRun(stopped::countDown);
     stopped.await();
-    return 0;
+    if (!failure.isDone()) {
+      return 0;
+    }
+    // A stage threw what is not bad input (that is rejected record by record): a bug. Stop the
+    // whole process rather than serve answers that no longer move, and exit non-zero.
+    Throwable cause = failure.join();
+    log.error("the ledger stopped on an error; a restart resumes from the last commit", cause);
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      return FAILED;
+    }
+    runtime.close();
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("ledger run: stopped on an error (" + cause + "); see the log for the cause");
+    err.flush();
+    return FAILED;
   }
 }

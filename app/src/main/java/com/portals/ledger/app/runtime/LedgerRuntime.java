@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -346,6 +347,16 @@ public final class LedgerRuntime implements AutoCloseable {
             && projections != null
             && projections.isRunning(),
         details);
+  }
+
+  /**
+   * Completes with the exception that stopped the write side or the read side: a bug, not bad input
+   * (bad input is rejected record by record). {@code run} then stops and exits non-zero, so that a
+   * supervisor restarts it and the operator sees why.
+   */
+  public CompletableFuture<Throwable> failure() {
+    return CompletableFuture.anyOf(streams.failed(), projections.failed())
+        .thenApply(Throwable.class::cast);
   }
 
   public String bootstrapServers() {

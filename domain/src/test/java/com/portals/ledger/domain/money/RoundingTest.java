@@ -50,6 +50,37 @@ class RoundingTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Property
+  void shouldComputeAProductBeyondALongExactly(
+      @ForAll @LongRange(min = 0, max = 1_000_000_000_000L) long commission,
+      @ForAll @LongRange(min = 1, max = 1_000_000_000_000L) long refund,
+      @ForAll @LongRange(min = 1, max = 1_000_000_000_000L) long amount) {
+    long expected =
+        BigDecimal.valueOf(commission)
+            .multiply(BigDecimal.valueOf(refund))
+            .divide(BigDecimal.valueOf(amount), 0, RoundingMode.HALF_EVEN)
+            .min(BigDecimal.valueOf(Long.MAX_VALUE))
+            .longValueExact();
+    if (expected == Long.MAX_VALUE) {
+      assertThatThrownBy(() -> Rounding.mulDivHalfEven(commission, refund, amount))
+          .isInstanceOf(ArithmeticException.class);
+    } else {
+      assertThat(Rounding.mulDivHalfEven(commission, refund, amount)).isEqualTo(expected);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    // a refund of $900M on a $1B order with 100% commission: the product is beyond a long
+    "100000000000, 90000000000, 100000000000, 90000000000",
+    "-100000000000, 90000000001, 200000000000, -45000000000", // -45,000,000,000.5 -> even
+    "3, 5, 2, 8", // 7.5 -> 8, small products keep the fast path
+  })
+  void shouldRoundALargeProductHalfToEven(
+      long value, long multiplier, long divisor, long expected) {
+    assertThat(Rounding.mulDivHalfEven(value, multiplier, divisor)).isEqualTo(expected);
+  }
+
   @ParameterizedTest
   @CsvSource({"9223372036854775807, 2, 1"})
   void shouldFailRatherThanOverflow(long value, long multiplier, long divisor) {

@@ -32,6 +32,12 @@ public final class Rejections {
   /** An OrderPlaced for an order id that was already placed. */
   public static final String ORDER_ALREADY_PLACED = "ORDER_ALREADY_PLACED";
 
+  /**
+   * An event within the bounds of its fields whose application would still take an amount beyond
+   * what a long holds (a refund on an account whose sums are already near it, for instance).
+   */
+  public static final String AMOUNT_OUT_OF_RANGE = "AMOUNT_OUT_OF_RANGE";
+
   private Rejections() {}
 
   /** The origin of the record being processed. */

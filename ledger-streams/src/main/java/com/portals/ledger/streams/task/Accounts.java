@@ -56,7 +56,6 @@ final class Accounts extends OrderedStage {
   private final SettlementCalendar calendar;
   private final WriteBackStore<AccountState> accounts;
   private final WriteBackStore<WithdrawalRecord> withdrawals;
-  private final Outbox outbox;
   private final Map<String, Touched> touched = new LinkedHashMap<>();
 
   private record Touched(Account account, Instant at) {}
@@ -68,12 +67,11 @@ final class Accounts extends OrderedStage {
       WriteBackStore<Buffered> buffer,
       Schedule schedule,
       Outbox outbox) {
-    super(StoreKeys.ACCOUNTS, buffer, schedule);
+    super(StoreKeys.ACCOUNTS, buffer, schedule, outbox);
     this.book = new AccountBook(rules);
     this.calendar = rules.calendar();
     this.accounts = accounts;
     this.withdrawals = withdrawals;
-    this.outbox = outbox;
   }
 
   void init() {

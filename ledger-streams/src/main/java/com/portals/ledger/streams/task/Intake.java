@@ -252,12 +252,14 @@ final class Intake {
           origin, Rejections.EMPTY_VALUE, "a record without a value on " + clockTopic, null, null);
       return null;
     }
+    ClockTick tick;
     try {
-      return tickSerde.deserialize(clockTopic, bytes(origin.getValue()));
+      tick = tickSerde.deserialize(clockTopic, bytes(origin.getValue()));
     } catch (SerializationException e) {
       outbox.reject(origin, codeOf(e), e.getMessage(), null, null);
       return null;
     }
+    return valid(origin, tick, tick, outbox::reject) ? tick : null;
   }
 
   /**
@@ -278,18 +280,29 @@ final class Intake {
       rejects.reject(origin, codeOf(e), e.getMessage(), null, null);
       return null;
     }
-    List<Problem> problems = EventRules.problems(value);
     SpecificRecord event = unwrap(value);
-    if (!problems.isEmpty()) {
-      rejects.reject(
-          origin,
-          Rejections.INVALID_EVENT,
-          problems.stream().map(Problem::message).collect(Collectors.joining("; ")),
-          Events.idOf(event),
-          Events.timeOf(event));
-      return null;
+    return valid(origin, value, event, rejects) ? event : null;
+  }
+
+  /** Whether {@code value} meets {@link EventRules}; if not, rejects it with the problems. */
+  private static boolean valid(
+      Origin origin, SpecificRecord value, SpecificRecord event, Rejector rejects) {
+    List<Problem> problems = EventRules.problems(value);
+    if (problems.isEmpty()) {
+      return true;
     }
-    return event;
+    boolean tick = event instanceof ClockTick;
+    Instant time = tick ? null : Events.timeOf(event);
+    // An instant out of range would become the rejection's record timestamp: leave it out.
+    boolean timeInRange =
+        time != null && !time.isBefore(EventRules.EARLIEST) && time.isBefore(EventRules.LATEST);
+    rejects.reject(
+        origin,
+        Rejections.INVALID_EVENT,
+        problems.stream().map(Problem::message).collect(Collectors.joining("; ")),
+        tick ? null : Events.idOf(event),
+        timeInRange ? time : null);
+    return false;
   }
 
   private static String codeOf(SerializationException e) {

@@ -1,6 +1,8 @@
 package com.portals.ledger.streams.task;
 
 import com.portals.ledger.avro.internal.Buffered;
+import com.portals.ledger.streams.stage.Events;
+import com.portals.ledger.streams.stage.Rejections;
 import com.portals.ledger.streams.state.WriteBackStore;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,11 @@ import org.apache.kafka.common.utils.Bytes;
  * scheduled actions up to it, an action before the inputs of its own instant. Whether the frontier
  * moves in small steps (live) or in one leap (a replay), the same inputs and actions are applied in
  * the same order.
+ *
+ * <p>An input whose arithmetic would overflow (an amount beyond a long, which the bounds at intake
+ * leave possible only through sums of many events) is rejected, alone, with {@link
+ * Rejections#AMOUNT_OUT_OF_RANGE}: the domain computes an outcome before a stage writes anything,
+ * so the input changes nothing, and a replay rejects it the same way.
  */
 abstract class OrderedStage {
 
@@ -22,12 +29,14 @@ abstract class OrderedStage {
   private final byte stage;
   protected final WriteBackStore<Buffered> buffer;
   protected final Schedule schedule;
+  protected final Outbox outbox;
   private Bytes floor;
 
-  OrderedStage(byte stage, WriteBackStore<Buffered> buffer, Schedule schedule) {
+  OrderedStage(byte stage, WriteBackStore<Buffered> buffer, Schedule schedule, Outbox outbox) {
     this.stage = stage;
     this.buffer = buffer;
     this.schedule = schedule;
+    this.outbox = outbox;
     this.floor = StoreKeys.stage(stage);
   }
 
@@ -94,8 +103,29 @@ abstract class OrderedStage {
         }
         buffer.delete(input.key());
         next++;
-        apply(input.value(), inputAt);
+        applyInRange(input.value(), inputAt);
       }
+    }
+  }
+
+  private void applyInRange(Buffered input, long orderAt) {
+    try {
+      apply(input, orderAt);
+    } catch (ArithmeticException e) {
+      if (input.getOrigin() == null) {
+        // a movement of commission the ledger computed itself: a sum beyond 2^63 cents in one
+        // account. Not an event to reject; stop rather than lose the movement.
+        throw e;
+      }
+      Object body = input.getBody();
+      outbox.reject(
+          input.getOrigin(),
+          Rejections.AMOUNT_OUT_OF_RANGE,
+          "applying this event would take an amount beyond what the ledger can hold ("
+              + e.getMessage()
+              + ")",
+          Events.idOf(body),
+          Events.timeOf(body));
     }
   }
 

@@ -65,7 +65,6 @@ final class Orders extends OrderedStage {
   private final OrderLifecycle lifecycle;
   private final WriteBackStore<OrderRecord> orders;
   private final WriteBackStore<byte[]> meta;
-  private final Outbox outbox;
   private final Map<String, TreeMap<Long, Integer>> rates = new HashMap<>();
   private final RateBook rateBook;
   private boolean answered;
@@ -79,14 +78,13 @@ final class Orders extends OrderedStage {
       WriteBackStore<Buffered> buffer,
       Schedule schedule,
       Outbox outbox) {
-    super(StoreKeys.ORDERS, buffer, schedule);
+    super(StoreKeys.ORDERS, buffer, schedule, outbox);
     this.partition = partition;
     this.partitions = partitions;
     this.rules = rules;
     this.lifecycle = new OrderLifecycle(rules);
     this.orders = orders;
     this.meta = meta;
-    this.outbox = outbox;
     this.rateBook =
         (category, at) -> {
           TreeMap<Long, Integer> byTime = rates.get(category);

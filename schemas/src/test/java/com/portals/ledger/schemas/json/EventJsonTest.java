@@ -14,6 +14,7 @@ import com.portals.ledger.schemas.json.EventJson.Result;
 import com.portals.ledger.schemas.topics.Topics;
 import com.portals.ledger.testkit.ContractExamples;
 import java.time.Instant;
+import java.util.Collections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -146,14 +147,71 @@ class EventJsonTest {
         "rate above 100% | CommissionRateSet | \"rateBps\":900 | \"rateBps\":10001 |"
             + " field 'rateBps' must be between 0 and 10000 basis points, got 10001",
         "tick without instant | ClockTick | \"at\" | \"when\" | missing field 'at'",
+        "line beyond US$1B | OrderPlaced | \"amountCents\":10000 |"
+            + " \"amountCents\":9000000000000000000 | field 'lines[0].amountCents' must be at most"
+            + " 100000000000, got 9000000000000000000",
+        "quantity beyond a million | OrderPlaced | \"quantity\":1 | \"quantity\":1000001 |"
+            + " field 'lines[0].quantity' must be at most 1000000, got 1000001",
+        "refund beyond US$10B | OrderRefunded | \"refundCents\":2500 |"
+            + " \"refundCents\":1000000000001 | field 'refundCents' must be at most"
+            + " 1000000000000, got 1000000000001",
+        "withdrawal beyond US$10B | WithdrawalRequested | \"amountCents\":5000 |"
+            + " \"amountCents\":1000000000001 | field 'amountCents' must be at most"
+            + " 1000000000000",
+        "instant in year 3000 | OrderCompleted | 2026-01-20T08:00:00Z | 3000-01-01T00:00:00Z |"
+            + " field 'occurredAt' must be from 1970-01-01T00:00:00Z and before"
+            + " 3000-01-01T00:00:00Z, got 3000-01-01T00:00:00Z",
+        "instant before 1970 | CommissionRateSet | 2026-01-01T00:00:00Z | 1969-12-31T23:59:59Z |"
+            + " field 'effectiveFrom' must be from 1970-01-01T00:00:00Z",
+        "tick far beyond a long of millis | ClockTick | 2026-03-02T00:00:00Z |"
+            + " +999999999-12-31T23:59:59Z | field 'at'",
+        "id longer than 256 | OrderCompleted | \"eventId\":\"e3\" | \"eventId\":\"%257\" |"
+            + " field 'eventId' is at most 256 characters long, got 257",
       })
   void shouldNameTheFieldAndTheProblemOfABadLine(
       String description, String type, String find, String replace, String expected) {
-    String line = ContractExamples.of(type).replace(find, replace == null ? "" : replace);
+    String line =
+        ContractExamples.of(type)
+            .replace(find, replace == null ? "" : replace.replace("%257", "x".repeat(257)));
 
     assertThat(EventJson.parse(line))
         .isInstanceOfSatisfying(
             Invalid.class, invalid -> assertThat(invalid.reason()).contains(expected));
+  }
+
+  @Test
+  void shouldAcceptTheLargestOrderAndRefuseOneLineMore() {
+    String line = "{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":1000000000}";
+    String largest =
+        "{\"type\":\"OrderPlaced\",\"eventId\":\"e2\",\"orderId\":\"o1\",\"lines\":["
+            + String.join(",", Collections.nCopies(1000, line))
+            + "],\"occurredAt\":\"2999-12-31T23:59:59.999Z\"}";
+
+    assertThat(EventJson.parse(largest)).isInstanceOf(Parsed.class);
+    assertThat(EventJson.parse(largest.replace("[" + line, "[" + line + "," + line)))
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid ->
+                assertThat(invalid.reason())
+                    .isEqualTo("field 'lines' holds at most 1000 lines, got 1001"));
+  }
+
+  @Test
+  void shouldRefuseAnOrderWhoseLinesSumBeyondTheLargestOrder() {
+    String line = "{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":100000000000}";
+    String order =
+        "{\"type\":\"OrderPlaced\",\"eventId\":\"e2\",\"orderId\":\"o1\",\"lines\":["
+            + String.join(",", Collections.nCopies(11, line))
+            + "],\"occurredAt\":\"2026-01-10T10:05:00Z\"}";
+
+    assertThat(EventJson.parse(order))
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid ->
+                assertThat(invalid.reason())
+                    .isEqualTo(
+                        "an order amounts to at most 1000000000000 cents in all, its lines sum to"
+                            + " 1100000000000"));
   }
 
   @Test
