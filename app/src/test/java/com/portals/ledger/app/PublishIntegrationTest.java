@@ -111,6 +111,8 @@ class PublishIntegrationTest {
     lines.add("");
     lines.add(ContractExamples.of("OrderRefunded").replace("2500", "-7"));
     lines.add(ContractExamples.of("OrderCancelled"));
+    // The poison event of old: pricing 9e18 cents overflowed and stopped the ledger.
+    lines.add(ContractExamples.of("OrderPlaced").replace("10000", "9000000000000000000"));
 
     Report report;
     try (EventPublisher publisher =
@@ -123,7 +125,11 @@ class PublishIntegrationTest {
         .containsExactly(
             new RejectedLine(2, "missing field 'orderId'"),
             new RejectedLine(3, "empty line"),
-            new RejectedLine(4, "field 'refundCents' must be positive, got -7"));
+            new RejectedLine(4, "field 'refundCents' must be positive, got -7"),
+            new RejectedLine(
+                6,
+                "field 'lines[0].amountCents' must be at most 100000000000,"
+                    + " got 9000000000000000000"));
     assertThat(kafka.readAll(namespace.name(Topics.ORDERS), 2, Duration.ofSeconds(20))).hasSize(2);
   }
 
