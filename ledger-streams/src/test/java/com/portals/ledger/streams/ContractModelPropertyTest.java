@@ -17,7 +17,6 @@ import com.portals.ledger.streams.ContractModel.OrderView;
 import com.portals.ledger.streams.ContractModel.Outcome;
 import com.portals.ledger.streams.ContractModel.PricedLine;
 import com.portals.ledger.streams.ContractModel.Rejected;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -644,16 +643,6 @@ class ContractModelPropertyTest {
               e.cents() == REFUND_MAXIMUM
                   ? REFUND_MAXIMUM
                   : Math.max(1, Math.multiplyExact(amount, e.cents()) / 1000);
-          if (cents <= amount
-              && BigInteger.valueOf(cents + 1).multiply(BigInteger.valueOf(amount)).bitLength()
-                  > 63) {
-            // Excluded on purpose, not by chance: the ledger computes a partial refund's reversal
-            // as commission × refund in a long, which overflows (ArithmeticException, the
-            // topology stops) once that product passes 2^63, e.g. five $10M lines at 100% and a
-            // $40M refund. Reported as a bug; until it is fixed, such a refund is lowered to the
-            // largest whose product with the order amount (at most the commission) fits a long.
-            cents = Long.MAX_VALUE / amount - 1;
-          }
           yield node("OrderRefunded", eventId)
               .put("orderId", orderId)
               .put("refundCents", cents)
