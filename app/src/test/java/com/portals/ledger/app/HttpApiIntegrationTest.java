@@ -419,6 +419,10 @@ class HttpApiIntegrationTest {
     assertThat(error(get("/affiliates/aff-1/traffic?groupBy=country", FINANCE)))
         .contains("groupBy");
     assertThat(error(get("/affiliates/aff-1/balance?asOf=soon", FINANCE))).contains("asOf");
+    assertThat(error(get("/affiliates/aff-1/balance?asOf=%2B999999999-12-31T23:59:59Z", FINANCE)))
+        .contains("asOf", "out of range");
+    assertThat(error(get("/affiliates/aff-1/orders?to=%2B999999999-12-31T23:59:59Z", FINANCE)))
+        .contains("to", "out of range");
     assertThat(get("/affiliates/nobody/balance", FINANCE).statusCode()).isEqualTo(404);
   }
 

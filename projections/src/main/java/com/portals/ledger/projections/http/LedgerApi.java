@@ -22,6 +22,7 @@ import com.portals.ledger.schemas.publish.EventPublisher.RejectedLine;
 import com.portals.ledger.schemas.publish.EventPublisher.Report;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -29,15 +30,16 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The endpoints of CONTRACT.md "HTTP API". Each affiliate endpoint checks the token, then answers
@@ -50,6 +52,7 @@ public final class LedgerApi {
   /** What the API reads and writes with, once the ledger has started. */
   public record Backend(ReadModel reads, QueryRouter router, EventPublisher publisher) {}
 
+  private static final Logger log = LoggerFactory.getLogger(LedgerApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Access access;
@@ -95,16 +98,41 @@ public final class LedgerApi {
           ctx.header("Retry-After", "1");
           error(ctx, 503, e.getMessage());
         });
-    // Javalin's own 404 for an unknown path is plain text; the API speaks JSON.
-    config.routes.error(
-        404,
-        "*",
-        ctx -> {
-          String answer = ctx.result();
-          if (answer == null || !answer.startsWith("{")) {
-            error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
-          }
+    config.routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> error(ctx, e.getStatus(), reason(ctx, e.getStatus(), e.getMessage())));
+    config.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          String incident = UUID.randomUUID().toString();
+          log.error("{} {} failed (incident {})", ctx.method(), ctx.path(), incident, e);
+          error(ctx, 500, "internal error (incident " + incident + ", see the server log)");
         });
+    // Javalin's own answers for an unknown path or method are plain text; the API speaks JSON.
+    for (int status : new int[] {404, 405}) {
+      config.routes.error(
+          status,
+          "*",
+          ctx -> {
+            String answer = ctx.result();
+            if (answer == null || !answer.startsWith("{")) {
+              error(ctx, status, reason(ctx, status, answer));
+            }
+          });
+    }
+  }
+
+  /** The reason for one of Javalin's own refusals, in the API's words where they help. */
+  private static String reason(Context ctx, int status, String javalins) {
+    return switch (status) {
+      case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+      case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+      case 413 ->
+          "the body is larger than "
+              + LedgerHttpServer.MAX_REQUEST_BYTES / (1024 * 1024)
+              + " MiB: send the lines in several requests";
+      default -> javalins == null || javalins.isBlank() ? "HTTP status " + status : javalins;
+    };
   }
 
   private static void error(Context ctx, int status, String message) {
@@ -432,14 +460,6 @@ public final class LedgerApi {
 
   private static Instant instantParam(Context ctx, String name) {
     String value = ctx.queryParam(name);
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value.strip()).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new BadRequestException(
-          "'" + name + "'='" + value + "' is not an instant (e.g. 2026-02-16T00:00:00Z)");
-    }
+    return value == null || value.isBlank() ? null : Period.instant(name, value);
   }
 }

@@ -29,6 +29,7 @@ public final class LedgerHttpServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              config.http.prefer405over404 = true;
               api.routes(config);
             });
     app.start();
