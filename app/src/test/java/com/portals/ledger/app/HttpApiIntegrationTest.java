@@ -1,5 +1,6 @@
 package com.portals.ledger.app;
 
+import static com.portals.ledger.testkit.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,17 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
+import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
@@ -48,7 +44,7 @@ class HttpApiIntegrationTest {
   @TempDir static Path dir;
 
   private static LedgerRuntime ledger;
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final ApiClient API = new ApiClient(() -> ledger.httpPort());
 
   private static final List<String> SCENARIO =
       List.of(
@@ -80,23 +76,12 @@ class HttpApiIntegrationTest {
     Files.write(
         tokens, List.of(FINANCE + " finance", INGEST + " ingest", AFF1 + " affiliate aff-1"));
     ledger =
-        LedgerRuntime.start(
-            new LedgerRuntime.Options(
-                dir.resolve("data"),
-                kafka.bootstrapServers(),
-                "127.0.0.1",
-                0,
-                tokens,
-                ClockMode.MANUAL,
-                Duration.ofSeconds(1),
-                false,
-                1,
-                3,
-                Settings.empty()),
-            new PrintWriter(new StringWriter()));
+        TestLedgers.start(
+            dir, kafka.bootstrapServers(), tokens, ClockMode.MANUAL, 3, Settings.empty());
     await("the read side", () -> get("/health", null).statusCode() == 200);
 
-    HttpResponse<String> posted = post("/events", INGEST, String.join("\n", SCENARIO));
+    // A finance token: the scenario ends with a tick, which an ingest token may not post.
+    HttpResponse<String> posted = post("/events", FINANCE, String.join("\n", SCENARIO));
 
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
     assertThat(JSON.readTree(posted.body()).path("accepted").asInt()).isEqualTo(SCENARIO.size());
@@ -446,6 +431,42 @@ class HttpApiIntegrationTest {
     assertThat(error(post("/events", INGEST, ""))).contains("empty");
   }
 
+  @Test
+  void shouldRejectATickFromAnIngestTokenAndPublishTheOtherLines() throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/events",
+            INGEST,
+            "{\"type\":\"CommissionRateSet\",\"eventId\":\"r-books\",\"category\":\"books\","
+                + "\"rateBps\":900,\"effectiveFrom\":\"2026-01-01T00:00:00Z\"}\n"
+                + "{\"type\":\"ClockTick\",\"at\":\"2030-01-01T00:00:00Z\"}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    JsonNode body = json(response);
+    assertThat(body.path("accepted").asInt()).isEqualTo(1);
+    assertThat(body.path("rejected")).hasSize(1);
+    assertThat(body.path("rejected").get(0).path("line").asInt()).isEqualTo(2);
+    assertThat(body.path("rejected").get(0).path("reason").asText())
+        .startsWith("TICK_REQUIRES_FINANCE")
+        .contains("finance");
+    assertThat(json(get("/finance/clock", FINANCE)).path("ledgerTime").asText())
+        .isEqualTo("2026-02-20T00:00:00Z");
+  }
+
+  @Test
+  void shouldShowTheLedgerTimeAndTheLastPostedTickToFinanceOnly() throws Exception {
+    HttpResponse<String> response = get("/finance/clock", FINANCE);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode clock = json(response);
+    assertThat(clock.path("clock").asText()).isEqualTo("manual");
+    assertThat(clock.path("ledgerTime").asText()).isEqualTo("2026-02-20T00:00:00Z");
+    assertThat(clock.path("lastTickAt").asText()).isEqualTo("2026-02-20T00:00:00Z");
+    assertThat(clock.path("maxAheadSeconds").isNull()).isTrue();
+    assertThat(get("/finance/clock", INGEST).statusCode()).isEqualTo(403);
+    assertThat(get("/finance/clock", AFF1).statusCode()).isEqualTo(403);
+  }
+
   // --- helpers
 
   private static List<String> orderIds(String query) throws Exception {
@@ -475,38 +496,11 @@ class HttpApiIntegrationTest {
   }
 
   private static HttpResponse<String> get(String path, String token) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    return API.get(path, token);
   }
 
   private static HttpResponse<String> post(String path, String token, String body)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(
-        request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(String what, Condition condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.holds()) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("timed out waiting for " + what);
+    return API.post(path, token, body);
   }
 }

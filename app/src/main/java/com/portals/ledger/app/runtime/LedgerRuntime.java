@@ -7,6 +7,7 @@ import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.sim.TrafficSimulator;
 import com.portals.ledger.domain.rules.LedgerRules;
 import com.portals.ledger.projections.http.ApiTokens;
+import com.portals.ledger.projections.http.ClockPolicy;
 import com.portals.ledger.projections.http.Health;
 import com.portals.ledger.projections.http.LedgerApi;
 import com.portals.ledger.projections.http.LedgerHttpServer;
@@ -101,8 +102,17 @@ public final class LedgerRuntime implements AutoCloseable {
 
   public static final String DEFAULT_CLOCK_IDLE_INTERVAL = "10m";
 
+  /**
+   * Setting: with {@code --clock system}, how far ahead of this machine's clock a tick posted to
+   * {@code POST /events} may be; a tick beyond is refused there (TICK_AHEAD_OF_CLOCK).
+   */
+  public static final String CLOCK_MAX_AHEAD = "ledger.clock.max-ahead";
+
+  public static final String DEFAULT_CLOCK_MAX_AHEAD = "5m";
+
   private final Options options;
   private final Duration clockIdleInterval;
+  private final ClockPolicy clockPolicy;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String bootstrapServers;
   private LedgerHttpServer http;
@@ -114,7 +124,9 @@ public final class LedgerRuntime implements AutoCloseable {
 
   private LedgerRuntime(Options options) {
     this.options = options;
-    this.clockIdleInterval = clockIdleInterval(options.settings());
+    this.clockIdleInterval =
+        positiveDuration(options.settings(), CLOCK_IDLE_INTERVAL, DEFAULT_CLOCK_IDLE_INTERVAL);
+    this.clockPolicy = clockPolicy(options);
   }
 
   /** Starts every part; on failure, stops what had started and rethrows. */
@@ -163,7 +175,7 @@ public final class LedgerRuntime implements AutoCloseable {
     String applicationId = options.settings().get(APPLICATION_ID, DEFAULT_APPLICATION_ID);
 
     // The API first: the read side must advertise the port it actually listens on.
-    api = new LedgerApi(tokens, this::health);
+    api = new LedgerApi(tokens, this::health, clockPolicy);
     http = LedgerHttpServer.start(options.httpHost(), options.httpPort(), api);
     started.push(http);
     started.push(api::detach);
@@ -251,18 +263,31 @@ public final class LedgerRuntime implements AutoCloseable {
     out.flush();
   }
 
-  private static Duration clockIdleInterval(Settings settings) {
+  private static Duration positiveDuration(Settings settings, String key, String defaultValue) {
     Duration interval;
     try {
-      interval = Durations.parse(settings.get(CLOCK_IDLE_INTERVAL, DEFAULT_CLOCK_IDLE_INTERVAL));
+      interval = Durations.parse(settings.get(key, defaultValue));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(CLOCK_IDLE_INTERVAL + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException(
-          CLOCK_IDLE_INTERVAL + " must be positive, got " + Durations.format(interval));
+          key + " must be positive, got " + Durations.format(interval));
     }
     return interval;
+  }
+
+  /** What POST /events lets through of ticks: bounded by this machine's clock when it drives. */
+  private static ClockPolicy clockPolicy(Options options) {
+    if (options.simulate()) {
+      return ClockPolicy.unbounded(ClockPolicy.Mode.SIMULATED);
+    }
+    if (options.clock() == ClockMode.MANUAL) {
+      return ClockPolicy.unbounded(ClockPolicy.Mode.MANUAL);
+    }
+    return ClockPolicy.system(
+        Clock.systemUTC(),
+        positiveDuration(options.settings(), CLOCK_MAX_AHEAD, DEFAULT_CLOCK_MAX_AHEAD));
   }
 
   private static String advertisedHostDefault(String httpHost) {

@@ -32,6 +32,15 @@ class LedgerRuntimeSettingsTest {
     }
   }
 
+  @Test
+  void shouldRefuseAClockMaxAheadThatIsNotAPositiveDuration() {
+    for (String value : new String[] {"-5m", "later"}) {
+      assertThatThrownBy(() -> start(Settings.empty().with("ledger.clock.max-ahead", value)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("ledger.clock.max-ahead");
+    }
+  }
+
   private void start(Settings settings) throws Exception {
     LedgerRuntime.start(
             new LedgerRuntime.Options(

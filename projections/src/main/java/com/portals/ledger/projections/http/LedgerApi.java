@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.portals.ledger.projections.http.ApiTokens.Grant;
 import com.portals.ledger.projections.http.ApiTokens.Role;
 import com.portals.ledger.projections.query.BadRequestException;
 import com.portals.ledger.projections.query.FinanceSummary;
@@ -57,12 +58,20 @@ public final class LedgerApi {
 
   private final Access access;
   private final Supplier<Health> health;
+  private final ClockPolicy clock;
   private final AtomicReference<Backend> backend = new AtomicReference<>();
   private final Forwarder forwarder = new Forwarder();
 
+  /** An API of a ledger on the manual clock (no bound on how far a finance tick moves time). */
   public LedgerApi(ApiTokens tokens, Supplier<Health> health) {
+    this(tokens, health, ClockPolicy.unbounded(ClockPolicy.Mode.MANUAL));
+  }
+
+  /** An API whose {@code POST /events} lets ticks through as {@code clock} says. */
+  public LedgerApi(ApiTokens tokens, Supplier<Health> health, ClockPolicy clock) {
     this.access = new Access(tokens);
     this.health = health;
+    this.clock = clock;
   }
 
   /** Connects the API to the running read side and publisher. */
@@ -85,6 +94,7 @@ public final class LedgerApi {
     config.routes.get("/affiliates/{id}/traffic", this::traffic);
     config.routes.get("/affiliates/{id}/journal", this::journal);
     config.routes.get("/finance/summary", this::financeSummary);
+    config.routes.get("/finance/clock", this::financeClock);
     config.routes.get("/internal/finance/summary", this::localSummary);
     config.routes.get("/finance/reconciliation", this::reconciliation);
     config.routes.get("/finance/rejections", this::rejections);
@@ -162,13 +172,15 @@ public final class LedgerApi {
   // --- POST /events
 
   private void postEvents(Context ctx) {
-    access.require(ctx, Role.INGEST, Role.FINANCE);
+    Grant grant = access.require(ctx, Role.INGEST, Role.FINANCE);
     String body = ctx.body();
     if (body.isBlank()) {
       throw new BadRequestException("the body is empty: send JSON lines of CONTRACT.md events");
     }
     List<String> lines = body.lines().toList();
-    Report report = backend().publisher().publish(lines);
+    ClockPolicy.Posting posting = clock.posting(grant);
+    Report report = backend().publisher().publish(lines, posting);
+    posting.published(report);
     ObjectNode answer = JSON.createObjectNode().put("accepted", report.accepted());
     ArrayNode rejected = answer.putArray("rejected");
     for (RejectedLine line : report.rejected()) {
@@ -344,6 +356,16 @@ public final class LedgerApi {
             FinanceSummary::plus);
     Instant now = running.reads().now();
     writeJson(ctx, json -> Views.summary(json, sum, now));
+  }
+
+  /**
+   * The ledger's time (the latest tick the read side has seen), the last tick this instance
+   * published for a finance token, and the clock's mode and bound.
+   */
+  private void financeClock(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    Instant now = backend().reads().now();
+    writeJson(ctx, json -> Views.clock(json, clock, now));
   }
 
   /**

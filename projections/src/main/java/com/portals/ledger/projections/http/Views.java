@@ -15,8 +15,10 @@ import com.portals.ledger.projections.query.Reconciliation;
 import com.portals.ledger.projections.query.TrafficReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -185,6 +187,23 @@ final class Views {
     json.writeNumberField("payoutsDueCents", s.payoutsDueCents());
     json.writeNumberField("unattributedOrders", s.unattributedOrders());
     json.writeNumberField("unattributedOrderAmountCents", s.unattributedOrderAmountCents());
+    json.writeEndObject();
+  }
+
+  static void clock(JsonGenerator json, ClockPolicy clock, Instant now) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("clock", clock.mode().label());
+    instant(json, "ledgerTime", now);
+    Optional<ClockPolicy.AcceptedTick> last = clock.lastTick();
+    instant(json, "lastTickAt", last.map(ClockPolicy.AcceptedTick::at).orElse(null));
+    instant(json, "lastTickPostedAt", last.map(ClockPolicy.AcceptedTick::postedAt).orElse(null));
+    instant(json, "machineTime", clock.machineTime());
+    Optional<Duration> maxAhead = clock.maxAhead();
+    if (maxAhead.isPresent()) {
+      json.writeNumberField("maxAheadSeconds", maxAhead.get().toSeconds());
+    } else {
+      json.writeNullField("maxAheadSeconds");
+    }
     json.writeEndObject();
   }
 

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.portals.ledger.domain.time.SettlementCalendar;
 import com.portals.ledger.projections.query.QueryRouter;
 import com.portals.ledger.projections.query.ReadModel;
-import java.net.URI;
-import java.net.http.HttpClient;
+import com.portals.ledger.testkit.ApiClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -36,12 +35,12 @@ class LedgerApiTest {
 
   @TempDir Path stateDir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private final ApiTokens tokens =
       ApiTokens.parse(List.of(FINANCE + " finance", AFF1 + " affiliate aff-1"), "test");
   private final LedgerApi api =
       new LedgerApi(tokens, () -> new Health(false, Map.of("streams", "REBALANCING")));
   private final LedgerHttpServer server = LedgerHttpServer.start("127.0.0.1", 0, api);
+  private final ApiClient client = new ApiClient(server::port);
   private KafkaStreams notRunning;
 
   @AfterEach
@@ -53,20 +52,7 @@ class LedgerApiTest {
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {
-    return send(request(path, token).GET());
-  }
-
-  private HttpRequest.Builder request(String path, String token) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return request;
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return client.get(path, token);
   }
 
   @Test
@@ -150,7 +136,8 @@ class LedgerApiTest {
 
   @Test
   void shouldAnswerAMethodAPathDoesNotTakeWithJson405() throws Exception {
-    HttpResponse<String> response = send(request("/affiliates/aff-1/balance", FINANCE).DELETE());
+    HttpResponse<String> response =
+        client.send(client.request("/affiliates/aff-1/balance", FINANCE).DELETE());
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(errorOf(response)).contains("DELETE");
@@ -162,7 +149,8 @@ class LedgerApiTest {
     java.util.Arrays.fill(body, (byte) ' ');
 
     HttpResponse<String> response =
-        send(request("/events", FINANCE).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        client.send(
+            client.request("/events", FINANCE).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
 
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(errorOf(response)).contains("32 MiB");
@@ -177,12 +165,7 @@ class LedgerApiTest {
               throw new IllegalStateException("secret internals");
             });
     try (LedgerHttpServer other = LedgerHttpServer.start("127.0.0.1", 0, failing)) {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port() + "/health"))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = new ApiClient(other::port).get("/health", null);
 
       assertThat(response.statusCode()).isEqualTo(500);
       assertThat(errorOf(response)).contains("internal error").doesNotContain("secret");
