@@ -30,17 +30,20 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -355,7 +358,11 @@ public final class LedgerRuntime implements AutoCloseable {
     return ApiTokens.generate(generated);
   }
 
-  /** What {@code GET /health} reports. */
+  /**
+   * What {@code GET /health} and {@code GET /health/ready} report: ready only while both Kafka
+   * Streams clients are RUNNING (a rebalancing read side answers queries 503, a stopped one not at
+   * all) and the API is attached to them.
+   */
   Health health() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("kafka", bootstrapServers);
@@ -364,13 +371,29 @@ public final class LedgerRuntime implements AutoCloseable {
     details.put(
         "clock",
         options.simulate() ? "simulated" : options.clock().name().toLowerCase(Locale.ROOT));
-    return new Health(
-        running
-            && streams != null
-            && streams.isRunning()
-            && projections != null
-            && projections.isRunning(),
-        details);
+    List<String> notReady = new ArrayList<>();
+    if (!running) {
+      notReady.add("the ledger is starting or stopping");
+    }
+    notRunning("streams (the write side)", streams).ifPresent(notReady::add);
+    notRunning("projections (the read side)", projections).ifPresent(notReady::add);
+    return new Health(notReady.isEmpty(), details, notReady);
+  }
+
+  private static Optional<String> notRunning(String name, LedgerStreams client) {
+    if (client == null) {
+      return Optional.of(name + " not started");
+    }
+    KafkaStreams.State state = client.state();
+    if (state == KafkaStreams.State.RUNNING) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        name
+            + " is "
+            + state
+            + ", not RUNNING"
+            + (client.failure() == null ? "" : " (stopped by a failure: see the log)"));
   }
 
   public String bootstrapServers() {

@@ -86,6 +86,8 @@ public final class LedgerApi {
 
   void routes(JavalinConfig config) {
     config.routes.get("/health", this::health);
+    config.routes.get("/health/ready", this::health);
+    config.routes.get("/health/live", this::live);
     config.routes.post("/events", this::postEvents);
     config.routes.get("/affiliates/{id}/balance", this::balance);
     config.routes.get("/affiliates/{id}/withdrawals", this::withdrawals);
@@ -162,11 +164,27 @@ public final class LedgerApi {
 
   // --- GET /health
 
+  /**
+   * Readiness: 200 while the ledger applies events and can answer queries, else 503 naming what is
+   * not ready. {@code GET /health} answers the same.
+   */
   private void health(Context ctx) {
     Health current = health.get();
     ObjectNode body = JSON.createObjectNode().put("status", current.up() ? "UP" : "DOWN");
-    current.details().forEach((key, value) -> body.putPOJO(key, value));
+    current.details().forEach(body::putPOJO);
+    if (!current.up()) {
+      body.put(
+          "error",
+          current.notReady().isEmpty()
+              ? "the ledger is not ready"
+              : "not ready: " + String.join("; ", current.notReady()));
+    }
     ctx.status(current.up() ? 200 : 503).json(body);
+  }
+
+  /** Liveness: the process serves HTTP, whatever the state of the ledger. */
+  private void live(Context ctx) {
+    ctx.json(JSON.createObjectNode().put("status", "UP"));
   }
 
   // --- POST /events

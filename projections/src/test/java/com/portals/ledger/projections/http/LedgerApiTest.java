@@ -102,7 +102,33 @@ class LedgerApiTest {
     HttpResponse<String> health = get("/health", null);
 
     assertThat(health.statusCode()).isEqualTo(503);
-    assertThat(health.body()).isEqualTo("{\"status\":\"DOWN\",\"streams\":\"REBALANCING\"}");
+    assertThat(health.body())
+        .isEqualTo(
+            "{\"status\":\"DOWN\",\"streams\":\"REBALANCING\",\"error\":\"the ledger is not"
+                + " ready\"}");
+  }
+
+  @Test
+  void shouldSayLiveButNotReadyBeforeTheLedgerRunsAndNameWhatIsNotReady() throws Exception {
+    LedgerApi starting =
+        new LedgerApi(
+            tokens,
+            () ->
+                new Health(
+                    false,
+                    Map.of("projections", "REBALANCING"),
+                    List.of("projections is REBALANCING, not RUNNING")));
+    try (LedgerHttpServer other = LedgerHttpServer.start("127.0.0.1", 0, starting)) {
+      ApiClient anyone = new ApiClient(other::port);
+
+      HttpResponse<String> ready = anyone.get("/health/ready", null);
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(errorOf(ready)).isEqualTo("not ready: projections is REBALANCING, not RUNNING");
+      assertThat(anyone.get("/health", null).statusCode()).isEqualTo(503);
+      HttpResponse<String> live = anyone.get("/health/live", null);
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
   }
 
   @Test
