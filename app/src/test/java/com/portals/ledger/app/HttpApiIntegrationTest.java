@@ -39,6 +39,7 @@ class HttpApiIntegrationTest {
   private static final String INGEST = "ingest-token-0123456789";
   private static final String AFF1 = "aff1-token-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BAD_IBAN = "DE89/3704/0044/0532/0130/00";
 
   @RegisterExtension static final KafkaClusterExtension kafka = new KafkaClusterExtension();
   @TempDir static Path dir;
@@ -64,6 +65,10 @@ class HttpApiIntegrationTest {
           "{\"type\":\"OrderPlaced\",\"eventId\":\"p5\",\"orderId\":\"o5\",\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":7000,\"quantity\":1}],\"occurredAt\":\"2026-01-12T12:00:00Z\"}",
           "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"amountCents\":2000,\"bankAccount\":{\"iban\":\"DE89370400440532013000\",\"swift\":\"COBADEFFXXX\",\"holder\":\"Jane Doe\"},\"occurredAt\":\"2026-02-17T09:00:00Z\"}",
           "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w2\",\"withdrawalId\":\"wd-2\",\"affiliateId\":\"aff-1\",\"amountCents\":99999,\"bankAccount\":{\"iban\":\"DE89370400440532013000\",\"swift\":\"COBADEFFXXX\",\"holder\":\"Jane Doe\"},\"occurredAt\":\"2026-02-17T10:00:00Z\"}",
+          // A bank account that fails validation: its IBAN must never be shown whole.
+          "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w3\",\"withdrawalId\":\"wd-3\",\"affiliateId\":\"aff-2\",\"amountCents\":2000,\"bankAccount\":{\"iban\":\""
+              + BAD_IBAN
+              + "\",\"swift\":\"COBADEFFXXX\",\"holder\":\"John Roe\"},\"occurredAt\":\"2026-02-17T11:00:00Z\"}",
           "{\"type\":\"PayoutCompleted\",\"eventId\":\"pay1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"occurredAt\":\"2026-02-18T09:00:00Z\"}",
           // Two the ledger reports on ledger.rejections: a click sent twice, a rate below 8%.
           "{\"type\":\"ClickRecorded\",\"eventId\":\"c4\",\"clickId\":\"k4\",\"affiliateId\":\"aff-2\",\"sessionId\":\"s4\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
@@ -182,7 +187,7 @@ class HttpApiIntegrationTest {
     assertThat(paid.path("amountCents").asLong()).isEqualTo(2000);
     assertThat(paid.path("feeCents").asLong()).isEqualTo(1500);
     assertThat(paid.path("payoutCents").asLong()).isEqualTo(500);
-    assertThat(report.path("withdrawals").path("rejected").path("count").asLong()).isEqualTo(1);
+    assertThat(report.path("withdrawals").path("rejected").path("count").asLong()).isEqualTo(2);
     assertThat(get("/finance/reconciliation", AFF1).statusCode()).isEqualTo(403);
   }
 
@@ -235,6 +240,23 @@ class HttpApiIntegrationTest {
     JsonNode rejected = find(withdrawals, w -> w.path("withdrawalId").asText().equals("wd-2"));
     assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
     assertThat(rejected.path("reason").asText()).isEqualTo("AMOUNT_EXCEEDS_BALANCE");
+  }
+
+  @Test
+  void shouldNeverShowABankAccountWholeNotEvenOneThatFailedValidation() throws Exception {
+    await(
+        "the rejected withdrawal",
+        () -> get("/affiliates/aff-2/withdrawals", FINANCE).body().contains("wd-3"));
+    HttpResponse<String> response = get("/affiliates/aff-2/withdrawals", FINANCE);
+
+    JsonNode rejected = find(json(response), w -> w.path("withdrawalId").asText().equals("wd-3"));
+    assertThat(rejected.path("reason").asText()).isEqualTo("INVALID_BANK_ACCOUNT");
+    assertThat(rejected.path("message").asText()).contains("****0/00");
+    assertThat(response.body())
+        .doesNotContain(BAD_IBAN)
+        .doesNotContain("3704/0044/0532")
+        .doesNotContain("COBADEFFXXX")
+        .doesNotContain("John Roe");
   }
 
   @Test
@@ -362,7 +384,7 @@ class HttpApiIntegrationTest {
 
     assertThat(summary.path("affiliates").asLong()).isEqualTo(2);
     assertThat(summary.path("withdrawalsPaid").asLong()).isEqualTo(1);
-    assertThat(summary.path("withdrawalsRejected").asLong()).isEqualTo(1);
+    assertThat(summary.path("withdrawalsRejected").asLong()).isEqualTo(2);
     assertThat(summary.path("feesCents").asLong()).isEqualTo(1500);
     assertThat(summary.path("unattributedOrders").asLong()).isEqualTo(1);
     assertThat(summary.path("unattributedOrderAmountCents").asLong()).isEqualTo(7000);
