@@ -41,6 +41,22 @@ class HttpApiIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BAD_IBAN = "DE89/3704/0044/0532/0130/00";
 
+  /** aff-2's click, whose tracking fields a spreadsheet would take for formulas. */
+  private static final String HOSTILE_CLICK =
+      JSON.createObjectNode()
+          .put("type", "ClickRecorded")
+          .put("eventId", "c4")
+          .put("clickId", "k4")
+          .put("affiliateId", "aff-2")
+          .put("sessionId", "s4")
+          .put("trackingId", "=HYPERLINK(\"http://x.test\",\"open\")")
+          .put("af", "+1+1")
+          .put("cn", "-2")
+          .put("cv", "@SUM(A1)")
+          .put("dp", "\tcmd")
+          .put("occurredAt", "2026-01-12T10:00:00Z")
+          .toString();
+
   @RegisterExtension static final KafkaClusterExtension kafka = new KafkaClusterExtension();
   @TempDir static Path dir;
 
@@ -53,7 +69,7 @@ class HttpApiIntegrationTest {
           "{\"type\":\"ClickRecorded\",\"eventId\":\"c1\",\"clickId\":\"k1\",\"affiliateId\":\"aff-1\",\"trackingId\":\"blog\",\"sessionId\":\"s1\",\"af\":\"sub7\",\"cn\":\"spring\",\"cv\":\"banner-3\",\"dp\":\"x\",\"promotionType\":\"BANNER\",\"occurredAt\":\"2026-01-10T10:00:00Z\"}",
           "{\"type\":\"ClickRecorded\",\"eventId\":\"c2\",\"clickId\":\"k2\",\"affiliateId\":\"aff-1\",\"trackingId\":\"social\",\"sessionId\":\"s2\",\"promotionType\":\"TEXT_LINK\",\"occurredAt\":\"2026-01-11T10:00:00Z\"}",
           "{\"type\":\"ClickRecorded\",\"eventId\":\"c3\",\"clickId\":\"k3\",\"affiliateId\":\"aff-1\",\"trackingId\":\"social\",\"sessionId\":\"s3\",\"promotionType\":\"TEXT_LINK\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
-          "{\"type\":\"ClickRecorded\",\"eventId\":\"c4\",\"clickId\":\"k4\",\"affiliateId\":\"aff-2\",\"sessionId\":\"s4\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
+          HOSTILE_CLICK,
           "{\"type\":\"OrderPlaced\",\"eventId\":\"p1\",\"orderId\":\"o1\",\"sessionId\":\"s1\",\"lines\":[{\"productId\":\"p\",\"category\":\"electronics\",\"amountCents\":50,\"quantity\":1},{\"productId\":\"q\",\"category\":\"electronics\",\"amountCents\":150,\"quantity\":1},{\"productId\":\"r\",\"category\":\"electronics\",\"amountCents\":10000,\"quantity\":1}],\"occurredAt\":\"2026-01-10T10:05:00Z\"}",
           "{\"type\":\"OrderRefunded\",\"eventId\":\"f1\",\"orderId\":\"o1\",\"refundCents\":2550,\"occurredAt\":\"2026-01-12T08:00:00Z\"}",
           "{\"type\":\"OrderCompleted\",\"eventId\":\"d1\",\"orderId\":\"o1\",\"occurredAt\":\"2026-01-20T08:00:00Z\"}",
@@ -71,7 +87,7 @@ class HttpApiIntegrationTest {
               + "\",\"swift\":\"COBADEFFXXX\",\"holder\":\"John Roe\"},\"occurredAt\":\"2026-02-17T11:00:00Z\"}",
           "{\"type\":\"PayoutCompleted\",\"eventId\":\"pay1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"occurredAt\":\"2026-02-18T09:00:00Z\"}",
           // Two the ledger reports on ledger.rejections: a click sent twice, a rate below 8%.
-          "{\"type\":\"ClickRecorded\",\"eventId\":\"c4\",\"clickId\":\"k4\",\"affiliateId\":\"aff-2\",\"sessionId\":\"s4\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
+          HOSTILE_CLICK,
           "{\"type\":\"CommissionRateSet\",\"eventId\":\"r2\",\"category\":\"garden\",\"rateBps\":500,\"effectiveFrom\":\"2026-01-01T00:00:00Z\"}",
           "{\"type\":\"ClockTick\",\"at\":\"2026-02-20T00:00:00Z\"}");
 
@@ -283,20 +299,9 @@ class HttpApiIntegrationTest {
     HttpResponse<String> response =
         get("/affiliates/aff-1/orders?format=csv&trackingId=blog", FINANCE);
 
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
-    List<CSVRecord> rows;
-    List<String> header;
-    try (CSVParser parser =
-        CSVFormat.DEFAULT
-            .builder()
-            .setHeader()
-            .setSkipHeaderRecord(true)
-            .get()
-            .parse(new StringReader(response.body()))) {
-      header = parser.getHeaderNames();
-      rows = parser.getRecords();
-    }
-    assertThat(header)
+    List<CSVRecord> rows = csv(response);
+    assertThat(rows).isNotEmpty();
+    assertThat(rows.get(0).getParser().getHeaderNames())
         .containsExactly(
             "order_id",
             "order_date",
@@ -323,6 +328,25 @@ class HttpApiIntegrationTest {
               assertThat(row.get("promotion_type")).isEqualTo("BANNER");
               assertThat(row.get("order_amount")).isEqualTo("102.00");
               assertThat(row.get("commission")).isEqualTo("6.88");
+            });
+  }
+
+  @Test
+  void shouldNeutraliseFormulasInCsvCellsAndKeepTheAmountsNumbers() throws Exception {
+    List<CSVRecord> rows = csv(get("/affiliates/aff-2/orders?format=csv", FINANCE));
+
+    assertThat(rows)
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("order_id")).isEqualTo("o4");
+              assertThat(row.get("tracking_id"))
+                  .isEqualTo("'=HYPERLINK(\"http://x.test\",\"open\")");
+              assertThat(row.get("af")).isEqualTo("'+1+1");
+              assertThat(row.get("cn")).isEqualTo("'-2");
+              assertThat(row.get("cv")).isEqualTo("'@SUM(A1)");
+              assertThat(row.get("dp")).isEqualTo("'\tcmd");
+              assertThat(row.get("order_amount")).isEqualTo("10.00");
             });
   }
 
@@ -496,6 +520,20 @@ class HttpApiIntegrationTest {
     return StreamSupport.stream(orders.spliterator(), false)
         .map(o -> o.path("orderId").asText())
         .toList();
+  }
+
+  /** The rows of a CSV answer, read with a CSV parser, by the names of its header. */
+  private static List<CSVRecord> csv(HttpResponse<String> response) throws Exception {
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    try (CSVParser parser =
+        CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .get()
+            .parse(new StringReader(response.body()))) {
+      return parser.getRecords();
+    }
   }
 
   private static JsonNode find(JsonNode array, Predicate<JsonNode> test) {

@@ -113,17 +113,18 @@ final class Views {
   static void orderCsv(CSVPrinter csv, OrderState o) {
     TrackedClick click = o.getClick();
     try {
+      // Every text cell through CsvCells (upstream text may start a formula); amounts are ours.
       csv.printRecord(
-          o.getOrderId(),
+          CsvCells.text(o.getOrderId()),
           o.getPlacedAt().toString(),
           o.getCompletedAt() == null ? "" : o.getCompletedAt().toString(),
           OrderRows.status(o),
-          click == null ? "" : nullToEmpty(click.getTrackingId()),
-          click == null ? "" : nullToEmpty(click.getAf()),
-          click == null ? "" : nullToEmpty(click.getCn()),
-          click == null ? "" : nullToEmpty(click.getCv()),
-          click == null ? "" : nullToEmpty(click.getDp()),
-          click == null ? "" : nullToEmpty(click.getPromotionType()),
+          click == null ? "" : CsvCells.text(click.getTrackingId()),
+          click == null ? "" : CsvCells.text(click.getAf()),
+          click == null ? "" : CsvCells.text(click.getCn()),
+          click == null ? "" : CsvCells.text(click.getCv()),
+          click == null ? "" : CsvCells.text(click.getDp()),
+          click == null ? "" : CsvCells.text(click.getPromotionType()),
           Money.cents(o.getAmountCents()).toDollars(),
           Money.cents(OrderRows.commissionCents(o)).toDollars());
     } catch (IOException e) {
@@ -261,9 +262,5 @@ final class Views {
   private static void instant(JsonGenerator json, String field, Instant instant)
       throws IOException {
     json.writeStringField(field, instant == null ? null : instant.toString());
-  }
-
-  private static String nullToEmpty(String value) {
-    return value == null ? "" : value;
   }
 }
