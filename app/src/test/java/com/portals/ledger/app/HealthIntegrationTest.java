@@ -11,9 +11,7 @@ import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,8 +42,7 @@ class HealthIntegrationTest {
 
   @Test
   void shouldBeReadyOnlyWhileBothStreamsClientsRunAndLiveThroughout() throws Exception {
-    Path tokens = dir.resolve("tokens");
-    Files.write(tokens, List.of("finance-token-0123456789 finance"));
+    Path tokens = TestLedgers.tokensFile(dir, "finance-token-0123456789 finance");
     ledger =
         TestLedgers.start(
             dir, kafka.bootstrapServers(), tokens, ClockMode.MANUAL, 2, Settings.empty());

@@ -12,7 +12,6 @@ import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
@@ -93,9 +92,9 @@ class HttpApiIntegrationTest {
 
   @BeforeAll
   static void startLedgerAndPostScenario() throws Exception {
-    Path tokens = dir.resolve("tokens");
-    Files.write(
-        tokens, List.of(FINANCE + " finance", INGEST + " ingest", AFF1 + " affiliate aff-1"));
+    Path tokens =
+        TestLedgers.tokensFile(
+            dir, FINANCE + " finance", INGEST + " ingest", AFF1 + " affiliate aff-1");
     ledger =
         TestLedgers.start(
             dir, kafka.bootstrapServers(), tokens, ClockMode.MANUAL, 3, Settings.empty());

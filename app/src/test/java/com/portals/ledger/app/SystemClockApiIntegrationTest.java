@@ -11,12 +11,10 @@ import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +41,7 @@ class SystemClockApiIntegrationTest {
 
   @BeforeAll
   static void startLedger() throws Exception {
-    Path tokens = dir.resolve("tokens");
-    Files.write(tokens, List.of(FINANCE + " finance", INGEST + " ingest"));
+    Path tokens = TestLedgers.tokensFile(dir, FINANCE + " finance", INGEST + " ingest");
     ledger =
         TestLedgers.start(
             dir,

@@ -113,6 +113,12 @@ public final class LedgerRuntime implements AutoCloseable {
 
   public static final String DEFAULT_CLOCK_MAX_AHEAD = "5m";
 
+  /**
+   * Setting: whether a {@code --tokens} file that group or others may read is refused at start
+   * (default true). Only for mounts that cannot be made owner-only, such as a container's secret.
+   */
+  public static final String TOKENS_OWNER_ONLY = "ledger.tokens.owner-only";
+
   private final Options options;
   private final Duration clockIdleInterval;
   private final ClockPolicy clockPolicy;
@@ -147,6 +153,8 @@ public final class LedgerRuntime implements AutoCloseable {
   private void startParts(PrintWriter out) throws Exception {
     Path dataDir = options.dataDir();
     started.push(DataDirLock.acquire(dataDir));
+    // Before anything starts: a tokens file to refuse should not cost a broker start.
+    tokens = loadTokens(dataDir);
     Path bootstrapFile = dataDir.resolve(CommonOptions.BOOTSTRAP_FILE);
 
     if (options.bootstrapServers() == null) {
@@ -170,7 +178,6 @@ public final class LedgerRuntime implements AutoCloseable {
       }
     }
 
-    tokens = loadTokens(dataDir);
     LedgerSerdes serdes = LedgerSerdes.fromConfig(options.settings().asMap());
     LedgerRules rules = LedgerRules.from(options.settings().asMap(), Durations::parse);
 
@@ -349,7 +356,10 @@ public final class LedgerRuntime implements AutoCloseable {
 
   private ApiTokens loadTokens(Path dataDir) {
     if (options.tokensFile() != null) {
-      return ApiTokens.read(options.tokensFile());
+      return ApiTokens.read(
+          options.tokensFile(),
+          // Anything but an explicit "false" keeps the check.
+          !options.settings().get(TOKENS_OWNER_ONLY, "true").strip().equalsIgnoreCase("false"));
     }
     Path generated = dataDir.resolve("api-tokens");
     if (Files.isRegularFile(generated)) {
