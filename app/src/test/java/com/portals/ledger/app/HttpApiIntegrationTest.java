@@ -1,5 +1,6 @@
 package com.portals.ledger.app;
 
+import static com.portals.ledger.testkit.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,17 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
+import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
@@ -43,12 +38,29 @@ class HttpApiIntegrationTest {
   private static final String INGEST = "ingest-token-0123456789";
   private static final String AFF1 = "aff1-token-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BAD_IBAN = "DE89/3704/0044/0532/0130/00";
+
+  /** aff-2's click, whose tracking fields a spreadsheet would take for formulas. */
+  private static final String HOSTILE_CLICK =
+      JSON.createObjectNode()
+          .put("type", "ClickRecorded")
+          .put("eventId", "c4")
+          .put("clickId", "k4")
+          .put("affiliateId", "aff-2")
+          .put("sessionId", "s4")
+          .put("trackingId", "=HYPERLINK(\"http://x.test\",\"open\")")
+          .put("af", "+1+1")
+          .put("cn", "-2")
+          .put("cv", "@SUM(A1)")
+          .put("dp", "\tcmd")
+          .put("occurredAt", "2026-01-12T10:00:00Z")
+          .toString();
 
   @RegisterExtension static final KafkaClusterExtension kafka = new KafkaClusterExtension();
   @TempDir static Path dir;
 
   private static LedgerRuntime ledger;
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final ApiClient API = new ApiClient(() -> ledger.httpPort());
 
   private static final List<String> SCENARIO =
       List.of(
@@ -56,7 +68,7 @@ class HttpApiIntegrationTest {
           "{\"type\":\"ClickRecorded\",\"eventId\":\"c1\",\"clickId\":\"k1\",\"affiliateId\":\"aff-1\",\"trackingId\":\"blog\",\"sessionId\":\"s1\",\"af\":\"sub7\",\"cn\":\"spring\",\"cv\":\"banner-3\",\"dp\":\"x\",\"promotionType\":\"BANNER\",\"occurredAt\":\"2026-01-10T10:00:00Z\"}",
           "{\"type\":\"ClickRecorded\",\"eventId\":\"c2\",\"clickId\":\"k2\",\"affiliateId\":\"aff-1\",\"trackingId\":\"social\",\"sessionId\":\"s2\",\"promotionType\":\"TEXT_LINK\",\"occurredAt\":\"2026-01-11T10:00:00Z\"}",
           "{\"type\":\"ClickRecorded\",\"eventId\":\"c3\",\"clickId\":\"k3\",\"affiliateId\":\"aff-1\",\"trackingId\":\"social\",\"sessionId\":\"s3\",\"promotionType\":\"TEXT_LINK\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
-          "{\"type\":\"ClickRecorded\",\"eventId\":\"c4\",\"clickId\":\"k4\",\"affiliateId\":\"aff-2\",\"sessionId\":\"s4\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
+          HOSTILE_CLICK,
           "{\"type\":\"OrderPlaced\",\"eventId\":\"p1\",\"orderId\":\"o1\",\"sessionId\":\"s1\",\"lines\":[{\"productId\":\"p\",\"category\":\"electronics\",\"amountCents\":50,\"quantity\":1},{\"productId\":\"q\",\"category\":\"electronics\",\"amountCents\":150,\"quantity\":1},{\"productId\":\"r\",\"category\":\"electronics\",\"amountCents\":10000,\"quantity\":1}],\"occurredAt\":\"2026-01-10T10:05:00Z\"}",
           "{\"type\":\"OrderRefunded\",\"eventId\":\"f1\",\"orderId\":\"o1\",\"refundCents\":2550,\"occurredAt\":\"2026-01-12T08:00:00Z\"}",
           "{\"type\":\"OrderCompleted\",\"eventId\":\"d1\",\"orderId\":\"o1\",\"occurredAt\":\"2026-01-20T08:00:00Z\"}",
@@ -68,35 +80,28 @@ class HttpApiIntegrationTest {
           "{\"type\":\"OrderPlaced\",\"eventId\":\"p5\",\"orderId\":\"o5\",\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":7000,\"quantity\":1}],\"occurredAt\":\"2026-01-12T12:00:00Z\"}",
           "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"amountCents\":2000,\"bankAccount\":{\"iban\":\"DE89370400440532013000\",\"swift\":\"COBADEFFXXX\",\"holder\":\"Jane Doe\"},\"occurredAt\":\"2026-02-17T09:00:00Z\"}",
           "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w2\",\"withdrawalId\":\"wd-2\",\"affiliateId\":\"aff-1\",\"amountCents\":99999,\"bankAccount\":{\"iban\":\"DE89370400440532013000\",\"swift\":\"COBADEFFXXX\",\"holder\":\"Jane Doe\"},\"occurredAt\":\"2026-02-17T10:00:00Z\"}",
+          // A bank account that fails validation: its IBAN must never be shown whole.
+          "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w3\",\"withdrawalId\":\"wd-3\",\"affiliateId\":\"aff-2\",\"amountCents\":2000,\"bankAccount\":{\"iban\":\""
+              + BAD_IBAN
+              + "\",\"swift\":\"COBADEFFXXX\",\"holder\":\"John Roe\"},\"occurredAt\":\"2026-02-17T11:00:00Z\"}",
           "{\"type\":\"PayoutCompleted\",\"eventId\":\"pay1\",\"withdrawalId\":\"wd-1\",\"affiliateId\":\"aff-1\",\"occurredAt\":\"2026-02-18T09:00:00Z\"}",
           // Two the ledger reports on ledger.rejections: a click sent twice, a rate below 8%.
-          "{\"type\":\"ClickRecorded\",\"eventId\":\"c4\",\"clickId\":\"k4\",\"affiliateId\":\"aff-2\",\"sessionId\":\"s4\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}",
+          HOSTILE_CLICK,
           "{\"type\":\"CommissionRateSet\",\"eventId\":\"r2\",\"category\":\"garden\",\"rateBps\":500,\"effectiveFrom\":\"2026-01-01T00:00:00Z\"}",
           "{\"type\":\"ClockTick\",\"at\":\"2026-02-20T00:00:00Z\"}");
 
   @BeforeAll
   static void startLedgerAndPostScenario() throws Exception {
-    Path tokens = dir.resolve("tokens");
-    Files.write(
-        tokens, List.of(FINANCE + " finance", INGEST + " ingest", AFF1 + " affiliate aff-1"));
+    Path tokens =
+        TestLedgers.tokensFile(
+            dir, FINANCE + " finance", INGEST + " ingest", AFF1 + " affiliate aff-1");
     ledger =
-        LedgerRuntime.start(
-            new LedgerRuntime.Options(
-                dir.resolve("data"),
-                kafka.bootstrapServers(),
-                "127.0.0.1",
-                0,
-                tokens,
-                ClockMode.MANUAL,
-                Duration.ofSeconds(1),
-                false,
-                1,
-                3,
-                Settings.empty()),
-            new PrintWriter(new StringWriter()));
+        TestLedgers.start(
+            dir, kafka.bootstrapServers(), tokens, ClockMode.MANUAL, 3, Settings.empty());
     await("the read side", () -> get("/health", null).statusCode() == 200);
 
-    HttpResponse<String> posted = post("/events", INGEST, String.join("\n", SCENARIO));
+    // A finance token: the scenario ends with a tick, which an ingest token may not post.
+    HttpResponse<String> posted = post("/events", FINANCE, String.join("\n", SCENARIO));
 
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
     assertThat(JSON.readTree(posted.body()).path("accepted").asInt()).isEqualTo(SCENARIO.size());
@@ -197,7 +202,7 @@ class HttpApiIntegrationTest {
     assertThat(paid.path("amountCents").asLong()).isEqualTo(2000);
     assertThat(paid.path("feeCents").asLong()).isEqualTo(1500);
     assertThat(paid.path("payoutCents").asLong()).isEqualTo(500);
-    assertThat(report.path("withdrawals").path("rejected").path("count").asLong()).isEqualTo(1);
+    assertThat(report.path("withdrawals").path("rejected").path("count").asLong()).isEqualTo(2);
     assertThat(get("/finance/reconciliation", AFF1).statusCode()).isEqualTo(403);
   }
 
@@ -253,6 +258,23 @@ class HttpApiIntegrationTest {
   }
 
   @Test
+  void shouldNeverShowABankAccountWholeNotEvenOneThatFailedValidation() throws Exception {
+    await(
+        "the rejected withdrawal",
+        () -> get("/affiliates/aff-2/withdrawals", FINANCE).body().contains("wd-3"));
+    HttpResponse<String> response = get("/affiliates/aff-2/withdrawals", FINANCE);
+
+    JsonNode rejected = find(json(response), w -> w.path("withdrawalId").asText().equals("wd-3"));
+    assertThat(rejected.path("reason").asText()).isEqualTo("INVALID_BANK_ACCOUNT");
+    assertThat(rejected.path("message").asText()).contains("****0/00");
+    assertThat(response.body())
+        .doesNotContain(BAD_IBAN)
+        .doesNotContain("3704/0044/0532")
+        .doesNotContain("COBADEFFXXX")
+        .doesNotContain("John Roe");
+  }
+
+  @Test
   void shouldTrackOrdersWithEveryFilter() throws Exception {
     assertThat(orderIds("")).containsExactly("o1", "o2", "o3");
     assertThat(orderIds("?from=2026-01-11&to=2026-01-11")).containsExactly("o2");
@@ -276,20 +298,9 @@ class HttpApiIntegrationTest {
     HttpResponse<String> response =
         get("/affiliates/aff-1/orders?format=csv&trackingId=blog", FINANCE);
 
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
-    List<CSVRecord> rows;
-    List<String> header;
-    try (CSVParser parser =
-        CSVFormat.DEFAULT
-            .builder()
-            .setHeader()
-            .setSkipHeaderRecord(true)
-            .get()
-            .parse(new StringReader(response.body()))) {
-      header = parser.getHeaderNames();
-      rows = parser.getRecords();
-    }
-    assertThat(header)
+    List<CSVRecord> rows = csv(response);
+    assertThat(rows).isNotEmpty();
+    assertThat(rows.get(0).getParser().getHeaderNames())
         .containsExactly(
             "order_id",
             "order_date",
@@ -316,6 +327,25 @@ class HttpApiIntegrationTest {
               assertThat(row.get("promotion_type")).isEqualTo("BANNER");
               assertThat(row.get("order_amount")).isEqualTo("102.00");
               assertThat(row.get("commission")).isEqualTo("6.88");
+            });
+  }
+
+  @Test
+  void shouldNeutraliseFormulasInCsvCellsAndKeepTheAmountsNumbers() throws Exception {
+    List<CSVRecord> rows = csv(get("/affiliates/aff-2/orders?format=csv", FINANCE));
+
+    assertThat(rows)
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("order_id")).isEqualTo("o4");
+              assertThat(row.get("tracking_id"))
+                  .isEqualTo("'=HYPERLINK(\"http://x.test\",\"open\")");
+              assertThat(row.get("af")).isEqualTo("'+1+1");
+              assertThat(row.get("cn")).isEqualTo("'-2");
+              assertThat(row.get("cv")).isEqualTo("'@SUM(A1)");
+              assertThat(row.get("dp")).isEqualTo("'\tcmd");
+              assertThat(row.get("order_amount")).isEqualTo("10.00");
             });
   }
 
@@ -377,7 +407,7 @@ class HttpApiIntegrationTest {
 
     assertThat(summary.path("affiliates").asLong()).isEqualTo(2);
     assertThat(summary.path("withdrawalsPaid").asLong()).isEqualTo(1);
-    assertThat(summary.path("withdrawalsRejected").asLong()).isEqualTo(1);
+    assertThat(summary.path("withdrawalsRejected").asLong()).isEqualTo(2);
     assertThat(summary.path("feesCents").asLong()).isEqualTo(1500);
     assertThat(summary.path("unattributedOrders").asLong()).isEqualTo(1);
     assertThat(summary.path("unattributedOrderAmountCents").asLong()).isEqualTo(7000);
@@ -419,6 +449,10 @@ class HttpApiIntegrationTest {
     assertThat(error(get("/affiliates/aff-1/traffic?groupBy=country", FINANCE)))
         .contains("groupBy");
     assertThat(error(get("/affiliates/aff-1/balance?asOf=soon", FINANCE))).contains("asOf");
+    assertThat(error(get("/affiliates/aff-1/balance?asOf=%2B999999999-12-31T23:59:59Z", FINANCE)))
+        .contains("asOf", "out of range");
+    assertThat(error(get("/affiliates/aff-1/orders?to=%2B999999999-12-31T23:59:59Z", FINANCE)))
+        .contains("to", "out of range");
     assertThat(get("/affiliates/nobody/balance", FINANCE).statusCode()).isEqualTo(404);
   }
 
@@ -442,6 +476,42 @@ class HttpApiIntegrationTest {
     assertThat(error(post("/events", INGEST, ""))).contains("empty");
   }
 
+  @Test
+  void shouldRejectATickFromAnIngestTokenAndPublishTheOtherLines() throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/events",
+            INGEST,
+            "{\"type\":\"CommissionRateSet\",\"eventId\":\"r-books\",\"category\":\"books\","
+                + "\"rateBps\":900,\"effectiveFrom\":\"2026-01-01T00:00:00Z\"}\n"
+                + "{\"type\":\"ClockTick\",\"at\":\"2030-01-01T00:00:00Z\"}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    JsonNode body = json(response);
+    assertThat(body.path("accepted").asInt()).isEqualTo(1);
+    assertThat(body.path("rejected")).hasSize(1);
+    assertThat(body.path("rejected").get(0).path("line").asInt()).isEqualTo(2);
+    assertThat(body.path("rejected").get(0).path("reason").asText())
+        .startsWith("TICK_REQUIRES_FINANCE")
+        .contains("finance");
+    assertThat(json(get("/finance/clock", FINANCE)).path("ledgerTime").asText())
+        .isEqualTo("2026-02-20T00:00:00Z");
+  }
+
+  @Test
+  void shouldShowTheLedgerTimeAndTheLastPostedTickToFinanceOnly() throws Exception {
+    HttpResponse<String> response = get("/finance/clock", FINANCE);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode clock = json(response);
+    assertThat(clock.path("clock").asText()).isEqualTo("manual");
+    assertThat(clock.path("ledgerTime").asText()).isEqualTo("2026-02-20T00:00:00Z");
+    assertThat(clock.path("lastTickAt").asText()).isEqualTo("2026-02-20T00:00:00Z");
+    assertThat(clock.path("maxAheadSeconds").isNull()).isTrue();
+    assertThat(get("/finance/clock", INGEST).statusCode()).isEqualTo(403);
+    assertThat(get("/finance/clock", AFF1).statusCode()).isEqualTo(403);
+  }
+
   // --- helpers
 
   private static List<String> orderIds(String query) throws Exception {
@@ -449,6 +519,20 @@ class HttpApiIntegrationTest {
     return StreamSupport.stream(orders.spliterator(), false)
         .map(o -> o.path("orderId").asText())
         .toList();
+  }
+
+  /** The rows of a CSV answer, read with a CSV parser, by the names of its header. */
+  private static List<CSVRecord> csv(HttpResponse<String> response) throws Exception {
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    try (CSVParser parser =
+        CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .get()
+            .parse(new StringReader(response.body()))) {
+      return parser.getRecords();
+    }
   }
 
   private static JsonNode find(JsonNode array, Predicate<JsonNode> test) {
@@ -471,38 +555,11 @@ class HttpApiIntegrationTest {
   }
 
   private static HttpResponse<String> get(String path, String token) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    return API.get(path, token);
   }
 
   private static HttpResponse<String> post(String path, String token, String body)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(
-        request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(String what, Condition condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.holds()) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("timed out waiting for " + what);
+    return API.post(path, token, body);
   }
 }

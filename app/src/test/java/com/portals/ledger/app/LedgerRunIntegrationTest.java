@@ -9,12 +9,10 @@ import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.schemas.topics.Topic;
 import com.portals.ledger.schemas.topics.Topics;
 import com.portals.ledger.streams.LedgerTopology;
+import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.ContractExamples;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -228,14 +227,20 @@ class LedgerRunIntegrationTest {
             + Files.readString(log));
   }
 
+  /**
+   * The health answer once it is 200: the ledger is up once both Kafka Streams clients are RUNNING,
+   * a moment after start returns (they rebalance first).
+   */
   private static String health(int port) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return response.body();
+    ApiClient api = new ApiClient(() -> port);
+    AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+    ApiClient.await(
+        "/health 200",
+        () -> {
+          last.set(api.get("/health", null));
+          return last.get().statusCode() == 200;
+        });
+    return last.get().body();
   }
 
   /** Records in each input topic (sum of end offsets; inputs are never compacted or deleted). */

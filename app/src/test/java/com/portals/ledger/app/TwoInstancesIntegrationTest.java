@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,9 +61,7 @@ class TwoInstancesIntegrationTest {
 
   @Test
   void shouldAnswerForEveryAffiliateFromEitherInstance() throws Exception {
-    Path tokens = dir.resolve("tokens");
-    Files.createDirectories(dir);
-    Files.write(tokens, List.of(FINANCE + " finance"));
+    Path tokens = TestLedgers.tokensFile(dir, FINANCE + " finance");
     try (LedgerRuntime first = start("first", tokens);
         LedgerRuntime second = start("second", tokens)) {
       List<String> events = new ArrayList<>();

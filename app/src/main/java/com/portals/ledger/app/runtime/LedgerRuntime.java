@@ -7,6 +7,7 @@ import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.sim.TrafficSimulator;
 import com.portals.ledger.domain.rules.LedgerRules;
 import com.portals.ledger.projections.http.ApiTokens;
+import com.portals.ledger.projections.http.ClockPolicy;
 import com.portals.ledger.projections.http.Health;
 import com.portals.ledger.projections.http.LedgerApi;
 import com.portals.ledger.projections.http.LedgerHttpServer;
@@ -29,18 +30,21 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -102,8 +106,23 @@ public final class LedgerRuntime implements AutoCloseable {
 
   public static final String DEFAULT_CLOCK_IDLE_INTERVAL = "10m";
 
+  /**
+   * Setting: with {@code --clock system}, how far ahead of this machine's clock a tick posted to
+   * {@code POST /events} may be; a tick beyond is refused there (TICK_AHEAD_OF_CLOCK).
+   */
+  public static final String CLOCK_MAX_AHEAD = "ledger.clock.max-ahead";
+
+  public static final String DEFAULT_CLOCK_MAX_AHEAD = "5m";
+
+  /**
+   * Setting: whether a {@code --tokens} file that group or others may read is refused at start
+   * (default true). Only for mounts that cannot be made owner-only, such as a container's secret.
+   */
+  public static final String TOKENS_OWNER_ONLY = "ledger.tokens.owner-only";
+
   private final Options options;
   private final Duration clockIdleInterval;
+  private final ClockPolicy clockPolicy;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String bootstrapServers;
   private LedgerHttpServer http;
@@ -115,7 +134,9 @@ public final class LedgerRuntime implements AutoCloseable {
 
   private LedgerRuntime(Options options) {
     this.options = options;
-    this.clockIdleInterval = clockIdleInterval(options.settings());
+    this.clockIdleInterval =
+        positiveDuration(options.settings(), CLOCK_IDLE_INTERVAL, DEFAULT_CLOCK_IDLE_INTERVAL);
+    this.clockPolicy = clockPolicy(options);
   }
 
   /** Starts every part; on failure, stops what had started and rethrows. */
@@ -133,6 +154,8 @@ public final class LedgerRuntime implements AutoCloseable {
   private void startParts(PrintWriter out) throws Exception {
     Path dataDir = options.dataDir();
     started.push(DataDirLock.acquire(dataDir));
+    // Before anything starts: a tokens file to refuse should not cost a broker start.
+    tokens = loadTokens(dataDir);
     Path bootstrapFile = dataDir.resolve(CommonOptions.BOOTSTRAP_FILE);
 
     if (options.bootstrapServers() == null) {
@@ -156,7 +179,6 @@ public final class LedgerRuntime implements AutoCloseable {
       }
     }
 
-    tokens = loadTokens(dataDir);
     LedgerSerdes serdes = LedgerSerdes.fromConfig(options.settings().asMap());
     LedgerRules rules = LedgerRules.from(options.settings().asMap(), Durations::parse);
 
@@ -164,7 +186,7 @@ public final class LedgerRuntime implements AutoCloseable {
     String applicationId = options.settings().get(APPLICATION_ID, DEFAULT_APPLICATION_ID);
 
     // The API first: the read side must advertise the port it actually listens on.
-    api = new LedgerApi(tokens, this::health);
+    api = new LedgerApi(tokens, this::health, clockPolicy);
     http = LedgerHttpServer.start(options.httpHost(), options.httpPort(), api);
     started.push(http);
     started.push(api::detach);
@@ -252,18 +274,31 @@ public final class LedgerRuntime implements AutoCloseable {
     out.flush();
   }
 
-  private static Duration clockIdleInterval(Settings settings) {
+  private static Duration positiveDuration(Settings settings, String key, String defaultValue) {
     Duration interval;
     try {
-      interval = Durations.parse(settings.get(CLOCK_IDLE_INTERVAL, DEFAULT_CLOCK_IDLE_INTERVAL));
+      interval = Durations.parse(settings.get(key, defaultValue));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(CLOCK_IDLE_INTERVAL + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException(
-          CLOCK_IDLE_INTERVAL + " must be positive, got " + Durations.format(interval));
+          key + " must be positive, got " + Durations.format(interval));
     }
     return interval;
+  }
+
+  /** What POST /events lets through of ticks: bounded by this machine's clock when it drives. */
+  private static ClockPolicy clockPolicy(Options options) {
+    if (options.simulate()) {
+      return ClockPolicy.unbounded(ClockPolicy.Mode.SIMULATED);
+    }
+    if (options.clock() == ClockMode.MANUAL) {
+      return ClockPolicy.unbounded(ClockPolicy.Mode.MANUAL);
+    }
+    return ClockPolicy.system(
+        Clock.systemUTC(),
+        positiveDuration(options.settings(), CLOCK_MAX_AHEAD, DEFAULT_CLOCK_MAX_AHEAD));
   }
 
   private static String advertisedHostDefault(String httpHost) {
@@ -322,7 +357,10 @@ public final class LedgerRuntime implements AutoCloseable {
 
   private ApiTokens loadTokens(Path dataDir) {
     if (options.tokensFile() != null) {
-      return ApiTokens.read(options.tokensFile());
+      return ApiTokens.read(
+          options.tokensFile(),
+          // Anything but an explicit "false" keeps the check.
+          !options.settings().get(TOKENS_OWNER_ONLY, "true").strip().equalsIgnoreCase("false"));
     }
     Path generated = dataDir.resolve("api-tokens");
     if (Files.isRegularFile(generated)) {
@@ -331,7 +369,11 @@ public final class LedgerRuntime implements AutoCloseable {
     return ApiTokens.generate(generated);
   }
 
-  /** What {@code GET /health} reports. */
+  /**
+   * What {@code GET /health} and {@code GET /health/ready} report: ready only while both Kafka
+   * Streams clients are RUNNING (a rebalancing read side answers queries 503, a stopped one not at
+   * all) and the API is attached to them.
+   */
   Health health() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("kafka", bootstrapServers);
@@ -340,13 +382,29 @@ public final class LedgerRuntime implements AutoCloseable {
     details.put(
         "clock",
         options.simulate() ? "simulated" : options.clock().name().toLowerCase(Locale.ROOT));
-    return new Health(
-        running
-            && streams != null
-            && streams.isRunning()
-            && projections != null
-            && projections.isRunning(),
-        details);
+    List<String> notReady = new ArrayList<>();
+    if (!running) {
+      notReady.add("the ledger is starting or stopping");
+    }
+    notRunning("streams (the write side)", streams).ifPresent(notReady::add);
+    notRunning("projections (the read side)", projections).ifPresent(notReady::add);
+    return new Health(notReady.isEmpty(), details, notReady);
+  }
+
+  private static Optional<String> notRunning(String name, LedgerStreams client) {
+    if (client == null) {
+      return Optional.of(name + " not started");
+    }
+    KafkaStreams.State state = client.state();
+    if (state == KafkaStreams.State.RUNNING) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        name
+            + " is "
+            + state
+            + ", not RUNNING"
+            + (client.failure() == null ? "" : " (stopped by a failure: see the log)"));
   }
 
   /**

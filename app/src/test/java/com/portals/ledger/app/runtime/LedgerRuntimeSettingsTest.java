@@ -9,7 +9,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +34,43 @@ class LedgerRuntimeSettingsTest {
     }
   }
 
+  @Test
+  void shouldRefuseAClockMaxAheadThatIsNotAPositiveDuration() {
+    for (String value : new String[] {"-5m", "later"}) {
+      assertThatThrownBy(() -> start(Settings.empty().with("ledger.clock.max-ahead", value)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("ledger.clock.max-ahead");
+    }
+  }
+
+  @Test
+  void shouldRefuseATokensFileOthersMayReadBeforeStartingTheBroker() throws Exception {
+    Path tokens = Files.createTempFile("tokens", "");
+    try {
+      Files.write(tokens, List.of("finance-token-0123456789 finance"));
+      Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-r--r--"));
+
+      assertThatThrownBy(() -> start(Settings.empty(), tokens))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageEndingWith("chmod 600 " + tokens);
+      assertThat(dataDir.resolve("broker")).doesNotExist();
+    } finally {
+      Files.delete(tokens);
+    }
+  }
+
   private void start(Settings settings) throws Exception {
+    start(settings, null);
+  }
+
+  private void start(Settings settings, Path tokens) throws Exception {
     LedgerRuntime.start(
             new LedgerRuntime.Options(
                 dataDir,
                 null,
                 "127.0.0.1",
                 0,
-                null,
+                tokens,
                 ClockMode.SYSTEM,
                 Duration.ofMillis(100),
                 false,

@@ -97,14 +97,23 @@ public final class BankAccounts {
           Map.entry("VG", 24),
           Map.entry("XK", 20));
 
+  /** The shortest IBAN whose last four characters {@link #mask} shows. */
+  private static final int MASK_SHOWS_LAST_FOUR_FROM = 12;
+
   private BankAccounts() {}
 
-  /** What is wrong with the IBAN and SWIFT/BIC, or empty if both are valid. */
+  /**
+   * What is wrong with the IBAN and SWIFT/BIC, or empty if both are valid. The answer never holds
+   * the account: it goes into withdrawal decisions, which the API shows, so the IBAN appears only
+   * {@link #mask masked} and the SWIFT/BIC not at all.
+   */
   public static Optional<String> problem(String iban, String swift) {
     String normalizedIban = normalize(iban);
     if (!IBAN_SHAPE.matcher(normalizedIban).matches()) {
       return Optional.of(
-          "IBAN '" + iban + "' is not an IBAN (country, check digits, 11-30 letters or digits)");
+          "IBAN "
+              + mask(iban)
+              + " is not an IBAN (country, check digits, 11-30 letters or digits)");
     }
     Integer expected = IBAN_LENGTHS.get(normalizedIban.substring(0, 2));
     if (expected != null && expected != normalizedIban.length()) {
@@ -122,7 +131,9 @@ public final class BankAccounts {
     String normalizedBic = normalize(swift);
     if (!BIC_SHAPE.matcher(normalizedBic).matches()) {
       return Optional.of(
-          "SWIFT/BIC '" + swift + "' is not 8 or 11 characters of bank, country, location, branch");
+          "SWIFT/BIC of "
+              + normalizedBic.length()
+              + " characters is not 8 or 11 characters of bank, country, location, branch");
     }
     return Optional.empty();
   }
@@ -137,10 +148,13 @@ public final class BankAccounts {
     return new BigInteger(digits.toString()).mod(NINETY_SEVEN).intValue() == 1;
   }
 
-  /** The IBAN with all but its last four characters hidden, e.g. {@code ****3000}. */
+  /**
+   * The IBAN with all but its last four characters hidden, e.g. {@code ****3000}; all of it when it
+   * is shorter than any real IBAN (less than 12 characters), where four would say too much.
+   */
   public static String mask(String iban) {
     String normalized = normalize(iban);
-    if (normalized.length() <= 4) {
+    if (normalized.length() < MASK_SHOWS_LAST_FOUR_FROM) {
       return "****";
     }
     return "****" + normalized.substring(normalized.length() - 4);

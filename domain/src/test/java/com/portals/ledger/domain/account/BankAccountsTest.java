@@ -27,15 +27,29 @@ class BankAccountsTest {
     "'', COBADEFFXXX, is not an IBAN",
     "DE89370400440532013000, COBADE, SWIFT/BIC",
     "DE89370400440532013000, COBADEFFXX, SWIFT/BIC",
-    "DE89370400440532013000, 1OBADEFFXXX, SWIFT/BIC",
+    "DE89370400440532013000, 1OBADEFFXXX, SWIFT/BIC of 11 characters",
+    "DE89/3704/0044/0532/0130/00, COBADEFFXXX, IBAN ****0/00 is not an IBAN",
+    "DE89370400440532013000, SECRETBANK1234, SWIFT/BIC of 14 characters",
   })
-  void shouldNameWhatIsWrong(String iban, String swift, String problem) {
+  void shouldNameWhatIsWrongButNeverTheAccountWhole(String iban, String swift, String problem) {
     assertThat(BankAccounts.problem(iban, swift))
-        .hasValueSatisfying(p -> assertThat(p).contains(problem));
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p).contains(problem);
+              if (iban.length() > 4) {
+                assertThat(p).doesNotContain(iban);
+              }
+              assertThat(p).doesNotContain(swift);
+            });
   }
 
   @ParameterizedTest
-  @CsvSource({"DE89370400440532013000, ****3000", "AB1, ****"})
+  @CsvSource({
+    "DE89370400440532013000, ****3000",
+    "AB1, ****",
+    "DE89/3704/0044/0532/0130/00, ****0/00",
+    "12345678, ****"
+  })
   void shouldMaskAllButTheLastFour(String iban, String masked) {
     assertThat(BankAccounts.mask(iban)).isEqualTo(masked);
   }

@@ -4,14 +4,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The API's bearer tokens: lines {@code TOKEN ROLE [AFFILIATE_ID]} (roles {@code finance}, {@code
@@ -41,8 +47,19 @@ public final class ApiTokens {
     this.entries = List.copyOf(entries);
   }
 
-  /** Reads a tokens file. */
+  /** Reads a tokens file, which must be readable by its owner only (where the file system says). */
   public static ApiTokens read(Path file) {
+    return read(file, true);
+  }
+
+  /**
+   * Reads a tokens file; with {@code ownerOnly}, refuses one that group or others may read or write
+   * (on a file system with POSIX permissions), saying how to fix it.
+   */
+  public static ApiTokens read(Path file, boolean ownerOnly) {
+    if (ownerOnly) {
+      requireOwnerOnly(file);
+    }
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -53,9 +70,43 @@ public final class ApiTokens {
     return parse(lines, file.toString());
   }
 
-  /** Parses token lines; {@code source} names them in errors. */
+  private static void requireOwnerOnly(Path file) {
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException notPosix) {
+      return;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read tokens file " + file + ": " + e.getMessage(), e);
+    }
+    Set<PosixFilePermission> shared = EnumSet.copyOf(permissions);
+    shared.retainAll(GROUP_OR_OTHERS);
+    if (!shared.isEmpty()) {
+      throw new IllegalArgumentException(
+          "tokens file "
+              + file
+              + " may be read or written by group or others ("
+              + PosixFilePermissions.toString(permissions)
+              + "); its tokens grant access to the ledger: run chmod 600 "
+              + file);
+    }
+  }
+
+  private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE);
+
+  /**
+   * Parses token lines; {@code source} names them in errors, which never show a token (a token
+   * given twice is named by its line numbers).
+   */
   public static ApiTokens parse(List<String> lines, String source) {
     List<Entry> entries = new ArrayList<>();
+    Map<String, Integer> lineOfToken = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -83,6 +134,11 @@ public final class ApiTokens {
       if (parts[0].length() < 16) {
         throw new IllegalArgumentException(where + "token is shorter than 16 characters");
       }
+      Integer first = lineOfToken.putIfAbsent(parts[0], i + 1);
+      if (first != null) {
+        throw new IllegalArgumentException(
+            where + "the same token as line " + first + ": give every token once");
+      }
       entries.add(
           new Entry(
               parts[0].getBytes(StandardCharsets.UTF_8),
@@ -107,12 +163,17 @@ public final class ApiTokens {
             randomToken(random) + " ingest");
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.write(file, lines, StandardCharsets.UTF_8);
+      // Owner-only from the moment it exists (never written first and restricted after), and new:
+      // a file someone else put there (or a link) is not written into.
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
         // Windows and friends: the file keeps the directory's permissions.
+        Files.createFile(file);
       }
+      Files.write(file, lines, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
     } catch (IOException e) {
       throw new IllegalStateException(
           "cannot write tokens file " + file + ": " + e.getMessage(), e);

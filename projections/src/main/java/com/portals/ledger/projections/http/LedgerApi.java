@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.portals.ledger.projections.http.ApiTokens.Grant;
 import com.portals.ledger.projections.http.ApiTokens.Role;
 import com.portals.ledger.projections.query.BadRequestException;
 import com.portals.ledger.projections.query.FinanceSummary;
@@ -22,6 +23,7 @@ import com.portals.ledger.schemas.publish.EventPublisher.RejectedLine;
 import com.portals.ledger.schemas.publish.EventPublisher.Report;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -29,15 +31,16 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The endpoints of CONTRACT.md "HTTP API". Each affiliate endpoint checks the token, then answers
@@ -50,16 +53,25 @@ public final class LedgerApi {
   /** What the API reads and writes with, once the ledger has started. */
   public record Backend(ReadModel reads, QueryRouter router, EventPublisher publisher) {}
 
+  private static final Logger log = LoggerFactory.getLogger(LedgerApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Access access;
   private final Supplier<Health> health;
+  private final ClockPolicy clock;
   private final AtomicReference<Backend> backend = new AtomicReference<>();
   private final Forwarder forwarder = new Forwarder();
 
+  /** An API of a ledger on the manual clock (no bound on how far a finance tick moves time). */
   public LedgerApi(ApiTokens tokens, Supplier<Health> health) {
+    this(tokens, health, ClockPolicy.unbounded(ClockPolicy.Mode.MANUAL));
+  }
+
+  /** An API whose {@code POST /events} lets ticks through as {@code clock} says. */
+  public LedgerApi(ApiTokens tokens, Supplier<Health> health, ClockPolicy clock) {
     this.access = new Access(tokens);
     this.health = health;
+    this.clock = clock;
   }
 
   /** Connects the API to the running read side and publisher. */
@@ -74,6 +86,8 @@ public final class LedgerApi {
 
   void routes(JavalinConfig config) {
     config.routes.get("/health", this::health);
+    config.routes.get("/health/ready", this::health);
+    config.routes.get("/health/live", this::live);
     config.routes.post("/events", this::postEvents);
     config.routes.get("/affiliates/{id}/balance", this::balance);
     config.routes.get("/affiliates/{id}/withdrawals", this::withdrawals);
@@ -82,6 +96,7 @@ public final class LedgerApi {
     config.routes.get("/affiliates/{id}/traffic", this::traffic);
     config.routes.get("/affiliates/{id}/journal", this::journal);
     config.routes.get("/finance/summary", this::financeSummary);
+    config.routes.get("/finance/clock", this::financeClock);
     config.routes.get("/internal/finance/summary", this::localSummary);
     config.routes.get("/finance/reconciliation", this::reconciliation);
     config.routes.get("/finance/rejections", this::rejections);
@@ -95,16 +110,41 @@ public final class LedgerApi {
           ctx.header("Retry-After", "1");
           error(ctx, 503, e.getMessage());
         });
-    // Javalin's own 404 for an unknown path is plain text; the API speaks JSON.
-    config.routes.error(
-        404,
-        "*",
-        ctx -> {
-          String answer = ctx.result();
-          if (answer == null || !answer.startsWith("{")) {
-            error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
-          }
+    config.routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> error(ctx, e.getStatus(), reason(ctx, e.getStatus(), e.getMessage())));
+    config.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          String incident = UUID.randomUUID().toString();
+          log.error("{} {} failed (incident {})", ctx.method(), ctx.path(), incident, e);
+          error(ctx, 500, "internal error (incident " + incident + ", see the server log)");
         });
+    // Javalin's own answers for an unknown path or method are plain text; the API speaks JSON.
+    for (int status : new int[] {404, 405}) {
+      config.routes.error(
+          status,
+          "*",
+          ctx -> {
+            String answer = ctx.result();
+            if (answer == null || !answer.startsWith("{")) {
+              error(ctx, status, reason(ctx, status, answer));
+            }
+          });
+    }
+  }
+
+  /** The reason for one of Javalin's own refusals, in the API's words where they help. */
+  private static String reason(Context ctx, int status, String javalins) {
+    return switch (status) {
+      case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+      case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+      case 413 ->
+          "the body is larger than "
+              + LedgerHttpServer.MAX_REQUEST_BYTES / (1024 * 1024)
+              + " MiB: send the lines in several requests";
+      default -> javalins == null || javalins.isBlank() ? "HTTP status " + status : javalins;
+    };
   }
 
   private static void error(Context ctx, int status, String message) {
@@ -124,23 +164,41 @@ public final class LedgerApi {
 
   // --- GET /health
 
+  /**
+   * Readiness: 200 while the ledger applies events and can answer queries, else 503 naming what is
+   * not ready. {@code GET /health} answers the same.
+   */
   private void health(Context ctx) {
     Health current = health.get();
     ObjectNode body = JSON.createObjectNode().put("status", current.up() ? "UP" : "DOWN");
-    current.details().forEach((key, value) -> body.putPOJO(key, value));
+    current.details().forEach(body::putPOJO);
+    if (!current.up()) {
+      body.put(
+          "error",
+          current.notReady().isEmpty()
+              ? "the ledger is not ready"
+              : "not ready: " + String.join("; ", current.notReady()));
+    }
     ctx.status(current.up() ? 200 : 503).json(body);
+  }
+
+  /** Liveness: the process serves HTTP, whatever the state of the ledger. */
+  private void live(Context ctx) {
+    ctx.json(JSON.createObjectNode().put("status", "UP"));
   }
 
   // --- POST /events
 
   private void postEvents(Context ctx) {
-    access.require(ctx, Role.INGEST, Role.FINANCE);
+    Grant grant = access.require(ctx, Role.INGEST, Role.FINANCE);
     String body = ctx.body();
     if (body.isBlank()) {
       throw new BadRequestException("the body is empty: send JSON lines of CONTRACT.md events");
     }
     List<String> lines = body.lines().toList();
-    Report report = backend().publisher().publish(lines);
+    ClockPolicy.Posting posting = clock.posting(grant);
+    Report report = backend().publisher().publish(lines, posting);
+    posting.published(report);
     ObjectNode answer = JSON.createObjectNode().put("accepted", report.accepted());
     ArrayNode rejected = answer.putArray("rejected");
     for (RejectedLine line : report.rejected()) {
@@ -319,6 +377,16 @@ public final class LedgerApi {
   }
 
   /**
+   * The ledger's time (the latest tick the read side has seen), the last tick this instance
+   * published for a finance token, and the clock's mode and bound.
+   */
+  private void financeClock(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    Instant now = backend().reads().now();
+    writeJson(ctx, json -> Views.clock(json, clock, now));
+  }
+
+  /**
    * This instance's part plus every other instance's, fetched from {@code path} on each and added
    * with {@code plus}.
    */
@@ -432,14 +500,6 @@ public final class LedgerApi {
 
   private static Instant instantParam(Context ctx, String name) {
     String value = ctx.queryParam(name);
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value.strip()).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new BadRequestException(
-          "'" + name + "'='" + value + "' is not an instant (e.g. 2026-02-16T00:00:00Z)");
-    }
+    return value == null || value.isBlank() ? null : Period.instant(name, value);
   }
 }

@@ -4,9 +4,10 @@ import io.javalin.Javalin;
 
 /**
  * The ledger's HTTP API (CONTRACT.md "HTTP API", see {@link LedgerApi}) on Javalin. {@code GET
- * /health} answers 200 with {@code {"status":"UP", ...}} once the ledger runs and 503 with {@code
- * {"status":"DOWN", ...}} before that or after a component failed; it is the only endpoint without
- * a token.
+ * /health/ready} and {@code GET /health} answer 200 with {@code {"status":"UP", ...}} while both
+ * Kafka Streams clients run and 503 with {@code {"status":"DOWN", ..., "error": ...}} otherwise;
+ * {@code GET /health/live} answers 200 while the process serves. They are the only endpoints
+ * without a token.
  */
 public final class LedgerHttpServer implements AutoCloseable {
 
@@ -29,6 +30,7 @@ public final class LedgerHttpServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              config.http.prefer405over404 = true;
               api.routes(config);
             });
     app.start();

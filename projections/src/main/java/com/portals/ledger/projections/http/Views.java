@@ -15,8 +15,10 @@ import com.portals.ledger.projections.query.Reconciliation;
 import com.portals.ledger.projections.query.TrafficReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -111,17 +113,18 @@ final class Views {
   static void orderCsv(CSVPrinter csv, OrderState o) {
     TrackedClick click = o.getClick();
     try {
+      // Every text cell through CsvCells (upstream text may start a formula); amounts are ours.
       csv.printRecord(
-          o.getOrderId(),
+          CsvCells.text(o.getOrderId()),
           o.getPlacedAt().toString(),
           o.getCompletedAt() == null ? "" : o.getCompletedAt().toString(),
           OrderRows.status(o),
-          click == null ? "" : nullToEmpty(click.getTrackingId()),
-          click == null ? "" : nullToEmpty(click.getAf()),
-          click == null ? "" : nullToEmpty(click.getCn()),
-          click == null ? "" : nullToEmpty(click.getCv()),
-          click == null ? "" : nullToEmpty(click.getDp()),
-          click == null ? "" : nullToEmpty(click.getPromotionType()),
+          click == null ? "" : CsvCells.text(click.getTrackingId()),
+          click == null ? "" : CsvCells.text(click.getAf()),
+          click == null ? "" : CsvCells.text(click.getCn()),
+          click == null ? "" : CsvCells.text(click.getCv()),
+          click == null ? "" : CsvCells.text(click.getDp()),
+          click == null ? "" : CsvCells.text(click.getPromotionType()),
           Money.cents(o.getAmountCents()).toDollars(),
           Money.cents(OrderRows.commissionCents(o)).toDollars());
     } catch (IOException e) {
@@ -188,6 +191,23 @@ final class Views {
     json.writeEndObject();
   }
 
+  static void clock(JsonGenerator json, ClockPolicy clock, Instant now) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("clock", clock.mode().label());
+    instant(json, "ledgerTime", now);
+    Optional<ClockPolicy.AcceptedTick> last = clock.lastTick();
+    instant(json, "lastTickAt", last.map(ClockPolicy.AcceptedTick::at).orElse(null));
+    instant(json, "lastTickPostedAt", last.map(ClockPolicy.AcceptedTick::postedAt).orElse(null));
+    instant(json, "machineTime", clock.machineTime());
+    Optional<Duration> maxAhead = clock.maxAhead();
+    if (maxAhead.isPresent()) {
+      json.writeNumberField("maxAheadSeconds", maxAhead.get().toSeconds());
+    } else {
+      json.writeNullField("maxAheadSeconds");
+    }
+    json.writeEndObject();
+  }
+
   static void reconciliation(JsonGenerator json, Reconciliation r, Instant now) throws IOException {
     json.writeStartObject();
     json.writeStringField("currency", "USD");
@@ -242,9 +262,5 @@ final class Views {
   private static void instant(JsonGenerator json, String field, Instant instant)
       throws IOException {
     json.writeStringField(field, instant == null ? null : instant.toString());
-  }
-
-  private static String nullToEmpty(String value) {
-    return value == null ? "" : value;
   }
 }

@@ -64,4 +64,49 @@ class ApiTokensTest {
     assertThat(ApiTokens.generate(dir.resolve("again")).anyTokenOf(Role.FINANCE))
         .isNotEqualTo(generated.anyTokenOf(Role.FINANCE));
   }
+
+  @Test
+  void shouldNotWriteTokensIntoAFileThatWasAlreadyThere() throws Exception {
+    Path file = dir.resolve("api-tokens");
+    Files.createFile(file);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThatThrownBy(() -> ApiTokens.generate(file)).hasMessageContaining("cannot write");
+    assertThat(Files.size(file)).as("bytes written into the file found there").isZero();
+  }
+
+  @Test
+  void shouldRefuseATokensFileOthersMayReadAndSayHowToFixIt() throws Exception {
+    Path file = dir.resolve("tokens");
+    Files.write(file, List.of("finance-token-0123456789 finance"));
+    for (String shared : List.of("rw-r--r--", "rw-r-----", "rw-----w-")) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(shared));
+
+      assertThatThrownBy(() -> ApiTokens.read(file))
+          .as(shared)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(shared)
+          .hasMessageEndingWith("chmod 600 " + file)
+          .hasMessageNotContaining("finance-token-0123456789");
+    }
+
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    assertThat(ApiTokens.read(file).lookup("finance-token-0123456789")).isPresent();
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(ApiTokens.read(file, false).lookup("finance-token-0123456789")).isPresent();
+  }
+
+  @Test
+  void shouldRefuseATokenGivenTwiceNamingTheLinesNotTheToken() {
+    assertThatThrownBy(
+            () ->
+                ApiTokens.parse(
+                    List.of(
+                        "twice-token-0123456789 finance",
+                        "other-token-0123456789 ingest",
+                        "# a comment",
+                        "twice-token-0123456789 affiliate aff-1"),
+                    "tokens"))
+        .hasMessage("tokens line 4: the same token as line 1: give every token once");
+  }
 }

@@ -2,11 +2,12 @@ package com.portals.ledger.projections.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.portals.ledger.domain.time.SettlementCalendar;
 import com.portals.ledger.projections.query.QueryRouter;
 import com.portals.ledger.projections.query.ReadModel;
-import java.net.URI;
-import java.net.http.HttpClient;
+import com.portals.ledger.testkit.ApiClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -34,12 +35,12 @@ class LedgerApiTest {
 
   @TempDir Path stateDir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private final ApiTokens tokens =
       ApiTokens.parse(List.of(FINANCE + " finance", AFF1 + " affiliate aff-1"), "test");
   private final LedgerApi api =
       new LedgerApi(tokens, () -> new Health(false, Map.of("streams", "REBALANCING")));
   private final LedgerHttpServer server = LedgerHttpServer.start("127.0.0.1", 0, api);
+  private final ApiClient client = new ApiClient(server::port);
   private KafkaStreams notRunning;
 
   @AfterEach
@@ -51,12 +52,7 @@ class LedgerApiTest {
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    return client.get(path, token);
   }
 
   @Test
@@ -106,7 +102,33 @@ class LedgerApiTest {
     HttpResponse<String> health = get("/health", null);
 
     assertThat(health.statusCode()).isEqualTo(503);
-    assertThat(health.body()).isEqualTo("{\"status\":\"DOWN\",\"streams\":\"REBALANCING\"}");
+    assertThat(health.body())
+        .isEqualTo(
+            "{\"status\":\"DOWN\",\"streams\":\"REBALANCING\",\"error\":\"the ledger is not"
+                + " ready\"}");
+  }
+
+  @Test
+  void shouldSayLiveButNotReadyBeforeTheLedgerRunsAndNameWhatIsNotReady() throws Exception {
+    LedgerApi starting =
+        new LedgerApi(
+            tokens,
+            () ->
+                new Health(
+                    false,
+                    Map.of("projections", "REBALANCING"),
+                    List.of("projections is REBALANCING, not RUNNING")));
+    try (LedgerHttpServer other = LedgerHttpServer.start("127.0.0.1", 0, starting)) {
+      ApiClient anyone = new ApiClient(other::port);
+
+      HttpResponse<String> ready = anyone.get("/health/ready", null);
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(errorOf(ready)).isEqualTo("not ready: projections is REBALANCING, not RUNNING");
+      assertThat(anyone.get("/health", null).statusCode()).isEqualTo(503);
+      HttpResponse<String> live = anyone.get("/health/live", null);
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
   }
 
   @Test
@@ -114,6 +136,75 @@ class LedgerApiTest {
     HttpResponse<String> response = get("/nowhere", FINANCE);
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.body()).contains("\"error\"");
+    assertThat(errorOf(response)).contains("/nowhere");
+  }
+
+  @Test
+  void shouldAnswerInstantsBeyondTheSupportedRangeWith400() throws Exception {
+    for (String query :
+        List.of(
+            "/affiliates/aff-1/balance?asOf=%2B999999999-12-31T23:59:59Z",
+            "/affiliates/aff-1/balance?asOf=-999999999-01-01T00:00:00Z",
+            "/affiliates/aff-1/balance?asOf=1969-12-31T23:59:59Z",
+            "/affiliates/aff-1/orders?from=%2B999999999-12-31T23:59:59Z",
+            "/affiliates/aff-1/orders?to=%2B999999999-12-31T23:59:59Z",
+            "/affiliates/aff-1/income?from=%2B10000-01-01",
+            "/affiliates/aff-1/traffic?to=%2B999999999-12-31T23:59:59Z")) {
+      HttpResponse<String> response = get(query, FINANCE);
+
+      assertThat(response.statusCode()).as(query).isEqualTo(400);
+      assertThat(errorOf(response))
+          .as(query)
+          .contains("1970-01-01T00:00:00Z")
+          .contains("9999-12-31T23:59:59Z");
+    }
+  }
+
+  @Test
+  void shouldAnswerAMethodAPathDoesNotTakeWithJson405() throws Exception {
+    HttpResponse<String> response =
+        client.send(client.request("/affiliates/aff-1/balance", FINANCE).DELETE());
+
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(errorOf(response)).contains("DELETE");
+  }
+
+  @Test
+  void shouldAnswerABodyAboveTheLimitWithJson413() throws Exception {
+    byte[] body = new byte[(int) LedgerHttpServer.MAX_REQUEST_BYTES + 1];
+    java.util.Arrays.fill(body, (byte) ' ');
+
+    HttpResponse<String> response =
+        client.send(
+            client.request("/events", FINANCE).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(errorOf(response)).contains("32 MiB");
+  }
+
+  @Test
+  void shouldAnswerAnUnexpectedFailureWithAGenericJson500() throws Exception {
+    LedgerApi failing =
+        new LedgerApi(
+            tokens,
+            () -> {
+              throw new IllegalStateException("secret internals");
+            });
+    try (LedgerHttpServer other = LedgerHttpServer.start("127.0.0.1", 0, failing)) {
+      HttpResponse<String> response = new ApiClient(other::port).get("/health", null);
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(errorOf(response)).contains("internal error").doesNotContain("secret");
+    }
+  }
+
+  /** The reason of an error answer, which must be JSON {"error": "..."}. */
+  private static String errorOf(HttpResponse<String> response) throws Exception {
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .as(response.body())
+        .startsWith("application/json");
+    JsonNode body = new ObjectMapper().readTree(response.body());
+    assertThat(body.path("error").isTextual()).as(response.body()).isTrue();
+    return body.path("error").asText();
   }
 }

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -18,6 +19,9 @@ import java.util.stream.Collectors;
  * line is reported completely at once.
  */
 final class JsonFields {
+
+  /** The field whose data messages never show. */
+  private static final String BANK_ACCOUNT = "bankAccount";
 
   private final ObjectNode node;
   private final String prefix;
@@ -31,6 +35,25 @@ final class JsonFields {
 
   private void problem(String fieldPath, String message) {
     problems.add(new Problem(fieldPath, message));
+  }
+
+  /**
+   * What a bad value was, for the message: the value itself, or only its kind under {@code
+   * bankAccount}, whose data must never appear in a message whole (it reaches rejections, logs and
+   * API answers).
+   */
+  private String got(String field, JsonNode value) {
+    if (!path(field).startsWith(BANK_ACCOUNT)) {
+      return "got " + value;
+    }
+    return switch (value.getNodeType()) {
+      case ARRAY -> "got an array";
+      case OBJECT -> "got an object";
+      case NUMBER -> "got a number";
+      case STRING -> "got a string";
+      case BOOLEAN -> "got a boolean";
+      default -> "got " + value.getNodeType().name().toLowerCase(Locale.ROOT);
+    };
   }
 
   String path(String field) {
@@ -58,7 +81,7 @@ final class JsonFields {
 
   private String string(String field, JsonNode value) {
     if (!value.isTextual()) {
-      problem(path(field), "field '" + path(field) + "' must be a string, got " + value);
+      problem(path(field), "field '" + path(field) + "' must be a string, " + got(field, value));
       return "";
     }
     return value.textValue();
@@ -97,11 +120,11 @@ final class JsonFields {
 
   private long integral(String field, JsonNode value) {
     if (!value.isIntegralNumber()) {
-      problem(path(field), "field '" + path(field) + "' must be an integer, got " + value);
+      problem(path(field), "field '" + path(field) + "' must be an integer, " + got(field, value));
       return 0;
     }
     if (!value.canConvertToLong()) {
-      problem(path(field), "field '" + path(field) + "' is out of range, got " + value);
+      problem(path(field), "field '" + path(field) + "' is out of range, " + got(field, value));
       return 0;
     }
     return value.longValue();
@@ -116,7 +139,7 @@ final class JsonFields {
     if (!value.isTextual()) {
       problem(
           path(field),
-          "field '" + path(field) + "' must be an ISO-8601 instant string, got " + value);
+          "field '" + path(field) + "' must be an ISO-8601 instant string, " + got(field, value));
       return Instant.EPOCH;
     }
     String text = value.textValue();
@@ -182,7 +205,7 @@ final class JsonFields {
       return null;
     }
     if (!value.isObject()) {
-      problem(path(field), "field '" + path(field) + "' must be an object, got " + value);
+      problem(path(field), "field '" + path(field) + "' must be an object, " + got(field, value));
       return null;
     }
     return reader.apply(new JsonFields((ObjectNode) value, path(field) + ".", problems));
@@ -196,7 +219,7 @@ final class JsonFields {
       return List.of();
     }
     if (!value.isArray()) {
-      problem(path(field), "field '" + path(field) + "' must be an array, got " + value);
+      problem(path(field), "field '" + path(field) + "' must be an array, " + got(field, value));
       return List.of();
     }
     List<T> result = new ArrayList<>();

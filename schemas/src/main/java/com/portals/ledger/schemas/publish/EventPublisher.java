@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -168,6 +169,19 @@ public final class EventPublisher implements AutoCloseable {
   /** One rejected line. */
   public record RejectedLine(long line, String reason) {}
 
+  /**
+   * What an entry point lets its caller publish, beyond the events being valid (e.g. who may move
+   * the ledger's time). Called on the threads that prepare lines, so it must be thread-safe.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    /** Everything valid is published. */
+    Admission ALL = (line, event) -> Optional.empty();
+
+    /** Why valid {@code event} of line {@code line} must not be published, or empty if it may. */
+    Optional<String> refusal(long line, Parsed event);
+  }
+
   /** What a publish did: how many events were acknowledged and which lines were rejected. */
   public record Report(long accepted, List<RejectedLine> rejected) {
     public boolean allAccepted() {
@@ -191,11 +205,20 @@ public final class EventPublisher implements AutoCloseable {
           public boolean ready() throws IOException {
             return reader.ready();
           }
-        });
+        },
+        Admission.ALL);
   }
 
   /** Publishes the given lines; line numbers start at 1. */
   public Report publish(List<String> lines) {
+    return publish(lines, Admission.ALL);
+  }
+
+  /**
+   * Publishes the given lines that {@code admission} lets through; line numbers start at 1. A line
+   * it refuses is rejected with its reason, like an invalid line.
+   */
+  public Report publish(List<String> lines, Admission admission) {
     Iterator<String> it = lines.iterator();
     return publish(
         new Lines() {
@@ -208,7 +231,8 @@ public final class EventPublisher implements AutoCloseable {
           public boolean ready() {
             return true;
           }
-        });
+        },
+        admission);
   }
 
   /** Where lines come from. */
@@ -231,7 +255,7 @@ public final class EventPublisher implements AutoCloseable {
    * at once rather than held until more comes. If reading fails, the lines read before are
    * published, their ticks included, before the failure is thrown.
    */
-  private Report publish(Lines lines) {
+  private Report publish(Lines lines, Admission admission) {
     Publication publication = new Publication();
     Deque<Chunk> ahead = new ArrayDeque<>();
     long read = 0;
@@ -255,11 +279,12 @@ public final class EventPublisher implements AutoCloseable {
           end = true;
         }
         if (!chunk.isEmpty()) {
+          long first = read - chunk.size() + 1;
           Future<List<Prepared>> prepared =
               chunk.size() < CHUNK_LINES && ahead.isEmpty()
-                  ? CompletableFuture.completedFuture(prepareAll(chunk))
-                  : preparers().submit(() -> prepareAll(chunk));
-          ahead.add(new Chunk(read - chunk.size() + 1, prepared));
+                  ? CompletableFuture.completedFuture(prepareAll(first, chunk, admission))
+                  : preparers().submit(() -> prepareAll(first, chunk, admission));
+          ahead.add(new Chunk(first, prepared));
         }
         while (!ahead.isEmpty() && (end || waits || ahead.size() > CHUNKS_AHEAD)) {
           publication.lines(ahead.poll());
@@ -275,10 +300,10 @@ public final class EventPublisher implements AutoCloseable {
     return report;
   }
 
-  private List<Prepared> prepareAll(List<String> lines) {
+  private List<Prepared> prepareAll(long firstLine, List<String> lines, Admission admission) {
     List<Prepared> prepared = new ArrayList<>(lines.size());
-    for (String line : lines) {
-      prepared.add(prepare(line));
+    for (int i = 0; i < lines.size(); i++) {
+      prepared.add(prepare(firstLine + i, lines.get(i), admission));
     }
     return prepared;
   }
@@ -340,12 +365,17 @@ public final class EventPublisher implements AutoCloseable {
 
   private record TickLine(Parsed tick, String topic, byte[] value) implements Prepared {}
 
-  private Prepared prepare(String line) {
+  private Prepared prepare(long number, String line, Admission admission) {
     EventJson.Result result = EventJson.parse(line);
     if (result instanceof Invalid invalid) {
       return new Rejected(invalid.reason());
     }
-    return prepare((Parsed) result);
+    Parsed event = (Parsed) result;
+    Optional<String> refusal = admission.refusal(number, event);
+    if (refusal.isPresent()) {
+      return new Rejected(refusal.get());
+    }
+    return prepare(event);
   }
 
   private Prepared prepare(Parsed event) {

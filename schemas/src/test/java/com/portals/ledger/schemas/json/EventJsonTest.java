@@ -179,6 +179,29 @@ class EventJsonTest {
             Invalid.class, invalid -> assertThat(invalid.reason()).contains(expected));
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"iban\":\"DE89370400440532013000\" | \"iban\":370400440532013000 | a number",
+        "\"swift\":\"COBADEFFXXX\" | \"swift\":[\"COBA370400440532013000\"] | an array",
+        "\"holder\":\"Jane Doe\" | \"holder\":{\"name\":\"370400440532013000\"} | an object",
+        "\"bankAccount\":{ | \"bankAccount\":\"370400440532013000\",\"x\":{ | a string",
+      })
+  void shouldNameOnlyTheKindOfABadBankAccountValueNeverTheValue(
+      String find, String replace, String kind) {
+    String line = ContractExamples.of("WithdrawalRequested").replace(find, replace);
+
+    assertThat(EventJson.parse(line))
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid ->
+                assertThat(invalid.reason())
+                    .contains("bankAccount")
+                    .contains("got " + kind)
+                    .doesNotContain("370400440532013000"));
+  }
+
   @Test
   void shouldAcceptTheLargestOrderAndRefuseOneLineMore() {
     String line = "{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":1000000000}";

@@ -1,0 +1,57 @@
+package com.portals.ledger.app;
+
+import com.portals.ledger.app.cli.Settings;
+import com.portals.ledger.app.runtime.LedgerRuntime;
+import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+/** Ledgers as {@code ledger run} starts them, for tests against a broker of their own. */
+final class TestLedgers {
+
+  private TestLedgers() {}
+
+  /** A tokens file {@code dir/tokens} of {@code lines}, readable by its owner only. */
+  static Path tokensFile(Path dir, String... lines) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("tokens");
+    Files.write(file, List.of(lines));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  /**
+   * A ledger on {@code bootstrapServers} with its data under {@code dir}, its API on a free port of
+   * 127.0.0.1 with {@code tokens}, the system clock ticking every 100 ms when {@code clock} is
+   * {@link ClockMode#SYSTEM}, and {@code partitions} per topic it creates.
+   */
+  static LedgerRuntime start(
+      Path dir,
+      String bootstrapServers,
+      Path tokens,
+      ClockMode clock,
+      int partitions,
+      Settings settings)
+      throws Exception {
+    return LedgerRuntime.start(
+        new LedgerRuntime.Options(
+            dir.resolve("data"),
+            bootstrapServers,
+            "127.0.0.1",
+            0,
+            tokens,
+            clock,
+            Duration.ofMillis(100),
+            false,
+            1,
+            partitions,
+            settings),
+        new PrintWriter(new StringWriter()));
+  }
+}
