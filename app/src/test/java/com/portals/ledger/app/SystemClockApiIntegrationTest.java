@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,65 @@ class SystemClockApiIntegrationTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertThat(json(response).path("rejected").get(0).path("reason").asText())
         .startsWith("TICK_REQUIRES_FINANCE");
+  }
+
+  @Test
+  void shouldKeepApplyingEventsAfterAPoisonEventAndAFarFutureTickFromIngest() throws Exception {
+    Instant at = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS);
+    String click =
+        "{\"type\":\"ClickRecorded\",\"eventId\":\"pc1\",\"clickId\":\"pk1\","
+            + "\"affiliateId\":\"aff-poison\",\"sessionId\":\"ps1\",\"occurredAt\":\""
+            + at
+            + "\"}";
+    String order =
+        "{\"type\":\"OrderPlaced\",\"eventId\":\"%s\",\"orderId\":\"%s\",\"sessionId\":\"ps1\","
+            + "\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":%d}],"
+            + "\"occurredAt\":\""
+            + at.plusSeconds(5)
+            + "\"}";
+    // Once, pricing 9e18 cents overflowed and stopped the ledger for good; a tick in 2099 from an
+    // ingest token moved its time 73 years ahead.
+    String body =
+        String.join(
+            "\n",
+            click,
+            order.formatted("pp-poison", "po-poison", 9_000_000_000_000_000_000L),
+            tick(Instant.parse("2099-01-01T00:00:00Z")),
+            order.formatted("pp-1", "po-1", 10_000L));
+
+    HttpResponse<String> response = api.post("/events", INGEST, body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    JsonNode answer = json(response);
+    assertThat(answer.path("accepted").asInt()).isEqualTo(2);
+    assertThat(answer.path("rejected").get(0).path("line").asInt()).isEqualTo(2);
+    assertThat(answer.path("rejected").get(0).path("reason").asText())
+        .contains("lines[0].amountCents", "at most");
+    assertThat(answer.path("rejected").get(1).path("line").asInt()).isEqualTo(3);
+    assertThat(answer.path("rejected").get(1).path("reason").asText())
+        .startsWith("TICK_REQUIRES_FINANCE");
+
+    // Finance moves time past the events, and past a tick another test may have posted ahead.
+    JsonNode clock = json(api.get("/finance/clock", FINANCE));
+    Instant next = Instant.now();
+    for (String field : List.of("ledgerTime", "lastTickAt")) {
+      String shown = clock.path(field).asText("");
+      if (!shown.isEmpty() && Instant.parse(shown).isAfter(next)) {
+        next = Instant.parse(shown);
+      }
+    }
+    next = next.plusSeconds(1);
+    assertThat(api.post("/events", FINANCE, tick(next.truncatedTo(ChronoUnit.MILLIS))).statusCode())
+        .isEqualTo(200);
+
+    await(
+        "the order after the poison event, applied",
+        () ->
+            json(api.get("/affiliates/aff-poison/balance", FINANCE)).path("pendingCents").asLong()
+                == 800);
+    assertThat(Instant.parse(json(api.get("/finance/clock", FINANCE)).path("ledgerTime").asText()))
+        .isBefore(Instant.now().plus(Duration.ofHours(1)));
+    assertThat(ledger.streams().isRunning()).isTrue();
   }
 
   private static JsonNode json(HttpResponse<String> response) throws Exception {
