@@ -1,5 +1,6 @@
 package com.portals.ledger.streams;
 
+import com.portals.ledger.schemas.topics.Replication;
 import com.portals.ledger.schemas.topics.Topic;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -121,6 +123,18 @@ public final class LedgerStreams implements AutoCloseable {
     LedgerStreams ledger = start(LedgerTopology.build(config), streamsConfig);
     ledger.purger = HandoverTopic.startPurging(streamsConfig, config.handoverTopic());
     return ledger;
+  }
+
+  /**
+   * Kafka Streams settings that give its own topics (changelogs, repartition topics, the hand-over
+   * topic) {@code replication}, as the ledger's other topics have.
+   */
+  public static Map<String, String> replicationConfig(Replication replication) {
+    return Map.of(
+        StreamsConfig.REPLICATION_FACTOR_CONFIG,
+        String.valueOf(replication.factor()),
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        String.valueOf(replication.minInsync()));
   }
 
   /** Starts {@code topology} with {@code config}. */

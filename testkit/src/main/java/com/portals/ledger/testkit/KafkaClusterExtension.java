@@ -41,6 +41,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private final Map<String, String> brokerConfig = new HashMap<>();
+  private int brokers = 1;
   private KafkaClusterTestKit cluster;
   private Admin admin;
 
@@ -56,6 +57,15 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     brokerConfig.put("min.insync.replicas", "1");
     brokerConfig.put("group.initial.rebalance.delay.ms", "0");
     brokerConfig.put("auto.create.topics.enable", "false");
+  }
+
+  /**
+   * A cluster of {@code count} brokers (the first also the KRaft controller); call before the
+   * extension starts. Internal topics keep one replica, as on a single broker.
+   */
+  public KafkaClusterExtension withBrokers(int count) {
+    brokers = count;
+    return this;
   }
 
   /** Adds or overrides a broker setting; call before the extension starts. */
@@ -82,7 +92,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     TestKitNodes nodes =
         new TestKitNodes.Builder()
             .setCombined(true)
-            .setNumBrokerNodes(1)
+            .setNumBrokerNodes(brokers)
             .setNumControllerNodes(1)
             .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
             .build();

@@ -4,6 +4,7 @@ import com.portals.ledger.avro.events.ClockTick;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.domain.rules.LedgerRules;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
+import com.portals.ledger.schemas.topics.Replication;
 import com.portals.ledger.schemas.topics.TopicAdmin;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
@@ -66,7 +67,8 @@ public final class Replay {
       LedgerSerdes serdes,
       Path scratch,
       PrintStream progress,
-      Duration timeout) {}
+      Duration timeout,
+      Map<String, String> settings) {}
 
   /**
    * What a replay rebuilt.
@@ -106,7 +108,8 @@ public final class Replay {
           new TopicAdmin(admin)
               .partitionCounts(inputs, List.of(Topics.CLOCK))
               .get(inputs.name(Topics.CLOCK));
-      new TopicAdmin(admin).ensure(outputs, Topics.outputs(), partitions, (short) 1);
+      Replication replication = new TopicAdmin(admin).replication(options.settings());
+      new TopicAdmin(admin).ensure(outputs, Topics.outputs(), partitions, replication);
       Map<TopicPartition, Long> ends =
           kafka.committedEnds(
               kafka.partitions(Topics.inputs().stream().map(inputs::name).toList()));
@@ -129,7 +132,7 @@ public final class Replay {
                   applicationId,
                   options.bootstrapServers(),
                   options.scratch().resolve(id),
-                  Map.of()));
+                  LedgerStreams.replicationConfig(replication)));
       try {
         ProgressBar bar = new ProgressBar(options.progress(), total);
         awaitProcessed(

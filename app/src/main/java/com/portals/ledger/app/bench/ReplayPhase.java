@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Phase (d) of {@code ledger bench}, replay: {@code ledger replay} ({@link Replay#run}) of
@@ -70,7 +71,8 @@ final class ReplayPhase {
                 serdes,
                 scratch,
                 progress,
-                deadline));
+                deadline,
+                Map.of()));
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     Replay.cleanUp(bootstrapServers, result, scratch, true);
     String clock = TopicNamespace.CONTRACT.name(Topics.CLOCK);

@@ -34,6 +34,7 @@ public final class AuditOptions {
         common.serdes(),
         scratch,
         progress,
-        timeout);
+        timeout,
+        settings.asMap());
   }
 }

@@ -17,6 +17,7 @@ import com.portals.ledger.projections.store.ProjectionTopology;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.serde.WireFormat;
+import com.portals.ledger.schemas.topics.Replication;
 import com.portals.ledger.schemas.topics.TopicAdmin;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
@@ -125,6 +126,7 @@ public final class LedgerRuntime implements AutoCloseable {
   private final ClockPolicy clockPolicy;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String bootstrapServers;
+  private Replication replication = Replication.SINGLE;
   private LedgerHttpServer http;
   private LedgerStreams streams;
   private LedgerStreams projections;
@@ -172,8 +174,11 @@ public final class LedgerRuntime implements AutoCloseable {
 
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      TopicAdmin topics = new TopicAdmin(admin);
+      replication = topics.replication(options.settings().asMap());
+      log.info("topics the ledger creates: {}", replication);
       TopicAdmin.Report report =
-          new TopicAdmin(admin).ensure(Topics.all(), options.partitions(), (short) 1);
+          topics.ensure(TopicNamespace.CONTRACT, Topics.all(), options.partitions(), replication);
       if (!report.created().isEmpty()) {
         log.info("created topics {}", report.created());
       }
@@ -204,7 +209,7 @@ public final class LedgerRuntime implements AutoCloseable {
                 applicationId,
                 bootstrapServers,
                 dataDir.resolve("streams"),
-                streamsOverrides(dataDir, "ledger-", options.settings())));
+                withReplication(streamsOverrides(dataDir, "ledger-", options.settings()))));
     started.push(streams);
 
     HostInfo self =
@@ -212,7 +217,7 @@ public final class LedgerRuntime implements AutoCloseable {
             options.settings().get(ADVERTISED_HOST, advertisedHostDefault(options.httpHost())),
             http.port());
     Map<String, String> projectionOverrides =
-        streamsOverrides(dataDir, "projections-", options.settings());
+        withReplication(streamsOverrides(dataDir, "projections-", options.settings()));
     projectionOverrides.put(
         StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     // The read side re-keys orders and clicks through repartition topics, each hop a commit
@@ -320,6 +325,12 @@ public final class LedgerRuntime implements AutoCloseable {
    * that a restart after a crash takes its partitions back at once instead of waiting for the dead
    * member's session to time out; then every setting that is not the ledger's own, as is.
    */
+  /** {@code overrides} with the replication of the ledger's topics, unless they set their own. */
+  private Map<String, String> withReplication(Map<String, String> overrides) {
+    LedgerStreams.replicationConfig(replication).forEach(overrides::putIfAbsent);
+    return overrides;
+  }
+
   static Map<String, String> streamsOverrides(Path dataDir, String member, Settings settings)
       throws IOException {
     Map<String, String> overrides = new TreeMap<>();

@@ -106,7 +106,8 @@ class AuditIntegrationTest {
         serdes,
         dir.resolve("replays"),
         new PrintStream(PrintStream.nullOutputStream()),
-        Duration.ofMinutes(3));
+        Duration.ofMinutes(3),
+        Map.of());
   }
 
   @Test

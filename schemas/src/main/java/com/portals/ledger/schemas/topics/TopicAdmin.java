@@ -10,14 +10,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Creates the ledger's topics, idempotently: a topic that exists is left as it is, a missing one is
- * created with the partition count, replication factor and configuration of its {@link Topic}.
+ * Creates the ledger's topics, idempotently, and checks those that exist: a missing one is created
+ * with the partition count, {@link Replication} and configuration of its {@link Topic}; one that
+ * exists is left as it is if it is what the ledger needs (inputs alike in partitions, kept as
+ * designed: forever or compacted, at least as many replicas as configured), and refused with the
+ * topic's name and the fix if not.
  */
 public final class TopicAdmin {
 
@@ -27,6 +34,23 @@ public final class TopicAdmin {
 
   public TopicAdmin(Admin admin) {
     this.admin = admin;
+  }
+
+  /**
+   * The replication for this cluster: {@link Replication#forCluster} with the number of brokers the
+   * cluster has now.
+   */
+  public Replication replication(Map<String, String> settings) {
+    int brokers;
+    try {
+      brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot describe the Kafka cluster: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted describing the Kafka cluster", e);
+    }
+    return Replication.forCluster(brokers, settings);
   }
 
   /** What {@link #ensure} found and did. */
@@ -49,14 +73,30 @@ public final class TopicAdmin {
       Collection<Topic<?>> topics,
       int partitions,
       short replicationFactor) {
+    return ensure(namespace, topics, partitions, new Replication(replicationFactor, 1));
+  }
+
+  /**
+   * {@link #ensure(Collection, int, short)} for the topics of {@code namespace}, created with
+   * {@code replication}; existing ones are checked against it and their design.
+   *
+   * @throws IllegalStateException naming the topic and the fix, if an existing topic is not what
+   *     the ledger needs
+   */
+  public Report ensure(
+      TopicNamespace namespace,
+      Collection<Topic<?>> topics,
+      int partitions,
+      Replication replication) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
     List<String> created = new ArrayList<>();
     for (Topic<?> topic : topics) {
       String name = namespace.name(topic);
-      NewTopic newTopic =
-          new NewTopic(name, partitions, replicationFactor).configs(topic.configs());
+      Map<String, String> configs = new TreeMap<>(topic.configs());
+      configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(replication.minInsync()));
+      NewTopic newTopic = new NewTopic(name, partitions, replication.factor()).configs(configs);
       try {
         admin.createTopics(List.of(newTopic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         created.add(name);
@@ -81,9 +121,113 @@ public final class TopicAdmin {
             .collect(Collectors.groupingBy(counts::get, TreeMap::new, Collectors.toList()));
     if (inputsByCount.size() > 1) {
       throw new IllegalStateException(
-          "input topics must have the same number of partitions, found " + inputsByCount);
+          "input topics must have the same number of partitions, found "
+              + inputsByCount
+              + ": the ledger reads partition n of each input together; recreate the odd ones, or"
+              + " add partitions with kafka-topics --alter --partitions (before any data is on"
+              + " them)");
     }
+    List<Topic<?>> existing =
+        topics.stream().filter(topic -> !created.contains(namespace.name(topic))).toList();
+    checkExisting(namespace, existing, replication);
     return new Report(created, counts);
+  }
+
+  /** Refuses an existing topic kept otherwise than designed or with fewer replicas than set. */
+  private void checkExisting(
+      TopicNamespace namespace, List<Topic<?>> topics, Replication replication) {
+    if (topics.isEmpty()) {
+      return;
+    }
+    Map<String, Topic<?>> byName = new TreeMap<>();
+    topics.forEach(topic -> byName.put(namespace.name(topic), topic));
+    Map<ConfigResource, Config> configs;
+    Map<String, TopicDescription> descriptions;
+    try {
+      descriptions =
+          admin
+              .describeTopics(byName.keySet())
+              .allTopicNames()
+              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      configs =
+          admin
+              .describeConfigs(
+                  byName.keySet().stream()
+                      .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                      .toList())
+              .all()
+              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot describe topics " + byName.keySet() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted describing topics", e);
+    }
+    List<String> problems = new ArrayList<>();
+    byName.forEach(
+        (name, topic) -> {
+          Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+          String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+          if (topic.cleanup() == Topic.Cleanup.RETAIN_ALL) {
+            String retention = value(config, TopicConfig.RETENTION_MS_CONFIG);
+            String bytes = value(config, TopicConfig.RETENTION_BYTES_CONFIG);
+            if (!TopicConfig.CLEANUP_POLICY_DELETE.equals(policy)
+                || !"-1".equals(retention)
+                || !"-1".equals(bytes)) {
+              problems.add(
+                  name
+                      + " is kept with cleanup.policy="
+                      + policy
+                      + ", retention.ms="
+                      + retention
+                      + ", retention.bytes="
+                      + bytes
+                      + ", but the ledger replays it from the beginning: keep it forever"
+                      + " (kafka-configs --alter --entity-type topics --entity-name "
+                      + name
+                      + " --add-config cleanup.policy=delete,retention.ms=-1,retention.bytes=-1)");
+            }
+          } else if (policy == null || !policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            problems.add(
+                name
+                    + " is kept with cleanup.policy="
+                    + policy
+                    + ", but it holds the latest value per key: compact it (kafka-configs --alter"
+                    + " --entity-type topics --entity-name "
+                    + name
+                    + " --add-config cleanup.policy=compact)");
+          }
+          TopicDescription description = descriptions.get(name);
+          int replicas =
+              description.partitions().stream()
+                  .mapToInt(partition -> partition.replicas().size())
+                  .min()
+                  .orElse(0);
+          if (replicas < replication.factor()) {
+            problems.add(
+                name
+                    + " has "
+                    + replicas
+                    + (replicas == 1 ? " replica" : " replicas")
+                    + " but "
+                    + Replication.FACTOR
+                    + " is "
+                    + replication.factor()
+                    + ": add replicas (kafka-reassign-partitions) or set "
+                    + Replication.FACTOR
+                    + "="
+                    + replicas);
+          }
+        });
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "existing topics are not what the ledger needs: " + String.join("; ", problems));
+    }
+  }
+
+  private static String value(Config config, String key) {
+    ConfigEntry entry = config == null ? null : config.get(key);
+    return entry == null ? null : entry.value();
   }
 
   /**
