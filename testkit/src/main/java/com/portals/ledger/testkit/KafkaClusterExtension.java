@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -42,6 +44,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
   private final Map<String, String> brokerConfig = new HashMap<>();
   private int brokers = 1;
+  private boolean sasl;
   private KafkaClusterTestKit cluster;
   private Admin admin;
 
@@ -66,6 +69,40 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   public KafkaClusterExtension withBrokers(int count) {
     brokers = count;
     return this;
+  }
+
+  /**
+   * Brokers that take clients only over SASL/PLAIN (user {@code plain-admin}), as a secured
+   * production cluster would; call before the extension starts. {@link #clientSettings()} has what
+   * a client needs.
+   */
+  public KafkaClusterExtension withSasl() {
+    sasl = true;
+    // The test kit puts an authorizer on a SASL cluster: the nodes (on the plaintext controller
+    // listener, as ANONYMOUS) and the client's user act as super users.
+    brokerConfig.put("super.users", "User:ANONYMOUS;User:" + JaasUtils.KAFKA_PLAIN_ADMIN);
+    return this;
+  }
+
+  /**
+   * The security settings a client of this cluster needs: none, or SASL/PLAIN's with {@link
+   * #withSasl()}.
+   */
+  public Map<String, String> clientSettings() {
+    if (!sasl) {
+      return Map.of();
+    }
+    return Map.of(
+        CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+        SecurityProtocol.SASL_PLAINTEXT.name,
+        SaslConfigs.SASL_MECHANISM,
+        "PLAIN",
+        SaslConfigs.SASL_JAAS_CONFIG,
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + JaasUtils.KAFKA_PLAIN_ADMIN
+            + "\" password=\""
+            + JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD
+            + "\";");
   }
 
   /** Adds or overrides a broker setting; call before the extension starts. */
@@ -93,6 +130,8 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
         new TestKitNodes.Builder()
             .setCombined(true)
             .setNumBrokerNodes(brokers)
+            .setBrokerSecurityProtocol(
+                sasl ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.PLAINTEXT)
             .setNumControllerNodes(1)
             .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
             .build();
@@ -108,7 +147,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
       throw e;
     }
     cluster = started;
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    admin = Admin.create(clientProperties());
   }
 
   /** Stops the broker and deletes its data. */
@@ -165,6 +204,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   public Properties clientProperties() {
     Properties properties = new Properties();
     properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    properties.putAll(clientSettings());
     return properties;
   }
 

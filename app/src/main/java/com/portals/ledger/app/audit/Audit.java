@@ -8,7 +8,6 @@ import com.portals.ledger.schemas.topics.Topics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * {@code ledger verify}: replays the ledger, waits until the live ledger has processed the same
@@ -29,10 +28,8 @@ public final class Audit {
       Replay.Options options, TopicNamespace live, String liveJournalTopic)
       throws InterruptedException {
     Replay.Result replay = Replay.run(options);
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers()))) {
-      KafkaReads kafka = new KafkaReads(admin, options.bootstrapServers());
+    try (Admin admin = Admin.create(options.clients().admin(Map.of()))) {
+      KafkaReads kafka = new KafkaReads(admin, options.clients());
       Replay.awaitProcessed(
           kafka,
           options.applicationId(),
@@ -43,12 +40,12 @@ public final class Audit {
       LedgerSnapshot snapshot =
           LedgerSnapshot.read(
               admin,
-              options.bootstrapServers(),
+              options.clients(),
               options.serdes(),
               liveJournalTopic,
               live.name(Topics.BALANCES));
       List<JournalEntry> replayed =
-          Replay.journal(options.bootstrapServers(), replay.outputs(), options.serdes());
+          Replay.journal(options.clients(), replay.outputs(), options.serdes());
       Report report =
           Verifier.verify(replayed, snapshot.journal(), snapshot.balances(), replay.watermark());
       return new Verification(
@@ -57,7 +54,7 @@ public final class Audit {
           JournalDigest.of(cut(replayed, replay)),
           JournalDigest.of(cut(snapshot.journal(), replay)));
     } finally {
-      Replay.cleanUp(options.bootstrapServers(), replay, options.scratch(), true);
+      Replay.cleanUp(options.clients(), replay, options.scratch(), true);
     }
   }
 

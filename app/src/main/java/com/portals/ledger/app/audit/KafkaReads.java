@@ -1,12 +1,12 @@
 package com.portals.ledger.app.audit;
 
+import com.portals.ledger.schemas.clients.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -36,11 +35,11 @@ final class KafkaReads {
   private static final long TIMEOUT_SECONDS = 60;
 
   private final Admin admin;
-  private final String bootstrapServers;
+  private final KafkaClients clients;
 
-  KafkaReads(Admin admin, String bootstrapServers) {
+  KafkaReads(Admin admin, KafkaClients clients) {
     this.admin = admin;
-    this.bootstrapServers = bootstrapServers;
+    this.clients = clients;
   }
 
   /** Every partition of {@code topics}. */
@@ -96,12 +95,8 @@ final class KafkaReads {
    * partition in offset order.
    */
   void read(Map<TopicPartition, Long> ends, Consumer<ConsumerRecord<String, byte[]>> sink) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "ledger-audit-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    Map<String, Object> config =
+        clients.readCommittedConsumer("ledger-audit-" + UUID.randomUUID(), "earliest");
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {

@@ -2,6 +2,7 @@ package com.portals.ledger.app.audit;
 
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
@@ -26,11 +27,11 @@ public record LedgerSnapshot(List<JournalEntry> journal, Map<String, Balance> ba
   /** Reads the journal and balances of {@code namespace} (its journal topic may be named apart). */
   static LedgerSnapshot read(
       Admin admin,
-      String bootstrapServers,
+      KafkaClients clients,
       LedgerSerdes serdes,
       String journalTopic,
       String balancesTopic) {
-    KafkaReads kafka = new KafkaReads(admin, bootstrapServers);
+    KafkaReads kafka = new KafkaReads(admin, clients);
     Map<TopicPartition, Long> ends =
         kafka.committedEnds(kafka.partitions(List.of(journalTopic, balancesTopic)));
     Map<TopicPartition, Long> journalEnds = new HashMap<>();
@@ -64,12 +65,8 @@ public record LedgerSnapshot(List<JournalEntry> journal, Map<String, Balance> ba
 
   /** Reads the journal and balances of the ledger whose topics are in {@code namespace}. */
   static LedgerSnapshot read(
-      Admin admin, String bootstrapServers, LedgerSerdes serdes, TopicNamespace namespace) {
+      Admin admin, KafkaClients clients, LedgerSerdes serdes, TopicNamespace namespace) {
     return read(
-        admin,
-        bootstrapServers,
-        serdes,
-        namespace.name(Topics.JOURNAL),
-        namespace.name(Topics.BALANCES));
+        admin, clients, serdes, namespace.name(Topics.JOURNAL), namespace.name(Topics.BALANCES));
   }
 }

@@ -1,8 +1,10 @@
 package com.portals.ledger.app.audit;
 
+import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.avro.events.ClockTick;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.domain.rules.LedgerRules;
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.topics.Replication;
 import com.portals.ledger.schemas.topics.TopicAdmin;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +35,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
@@ -68,7 +70,13 @@ public final class Replay {
       Path scratch,
       PrintStream progress,
       Duration timeout,
-      Map<String, String> settings) {}
+      Map<String, String> settings) {
+
+    /** Every Kafka client of the replay: its broker, with the settings' client settings. */
+    public KafkaClients clients() {
+      return new KafkaClients(bootstrapServers, settings);
+    }
+  }
 
   /**
    * What a replay rebuilt.
@@ -99,10 +107,8 @@ public final class Replay {
     TopicNamespace outputs = TopicNamespace.prefixed(id);
     String applicationId = options.applicationId() + "-" + id;
     long started = System.nanoTime();
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers()))) {
-      KafkaReads kafka = new KafkaReads(admin, options.bootstrapServers());
+    try (Admin admin = Admin.create(options.clients().admin(Map.of()))) {
+      KafkaReads kafka = new KafkaReads(admin, options.clients());
       TopicNamespace inputs = options.inputs();
       int partitions =
           new TopicAdmin(admin)
@@ -132,7 +138,7 @@ public final class Replay {
                   applicationId,
                   options.bootstrapServers(),
                   options.scratch().resolve(id),
-                  LedgerStreams.replicationConfig(replication)));
+                  streamsConfig(options.settings(), replication)));
       try {
         ProgressBar bar = new ProgressBar(options.progress(), total);
         awaitProcessed(
@@ -253,12 +259,19 @@ public final class Replay {
         .toList();
   }
 
+  /** Kafka Streams settings of a replay: the settings' client and Streams keys, replication. */
+  private static Map<String, String> streamsConfig(
+      Map<String, String> settings, Replication replication) {
+    Map<String, String> config = new TreeMap<>(LedgerRuntime.streamsSettings(settings));
+    LedgerStreams.replicationConfig(replication).forEach(config::putIfAbsent);
+    return config;
+  }
+
   /** The journal a replay wrote. */
   public static List<JournalEntry> journal(
-      String bootstrapServers, TopicNamespace namespace, LedgerSerdes serdes) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      KafkaReads kafka = new KafkaReads(admin, bootstrapServers);
+      KafkaClients clients, TopicNamespace namespace, LedgerSerdes serdes) {
+    try (Admin admin = Admin.create(clients.admin(Map.of()))) {
+      KafkaReads kafka = new KafkaReads(admin, clients);
       String topic = namespace.name(Topics.JOURNAL);
       List<JournalEntry> journal = new ArrayList<>();
       kafka.read(
@@ -277,11 +290,9 @@ public final class Replay {
    * Deletes what the replay left behind: its internal topics, its consumer group, its state and, if
    * {@code outputs} too, its output topics.
    */
-  public static void cleanUp(
-      String bootstrapServers, Result result, Path scratch, boolean outputs) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      KafkaReads kafka = new KafkaReads(admin, bootstrapServers);
+  public static void cleanUp(KafkaClients clients, Result result, Path scratch, boolean outputs) {
+    try (Admin admin = Admin.create(clients.admin(Map.of()))) {
+      KafkaReads kafka = new KafkaReads(admin, clients);
       List<String> doomed = new ArrayList<>(kafka.topicsStartingWith(result.applicationId() + "-"));
       if (outputs) {
         doomed.addAll(kafka.topicsStartingWith(result.outputs().prefix()));

@@ -2,6 +2,7 @@ package com.portals.ledger.app.bench;
 
 import com.portals.ledger.app.audit.Replay;
 import com.portals.ledger.domain.rules.LedgerRules;
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
@@ -74,7 +75,7 @@ final class ReplayPhase {
                 deadline,
                 Map.of()));
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-    Replay.cleanUp(bootstrapServers, result, scratch, true);
+    Replay.cleanUp(KafkaClients.at(bootstrapServers), result, scratch, true);
     String clock = TopicNamespace.CONTRACT.name(Topics.CLOCK);
     long clockRecords =
         result.inputEnds().entrySet().stream()

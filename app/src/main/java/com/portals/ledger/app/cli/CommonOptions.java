@@ -1,5 +1,6 @@
 package com.portals.ledger.app.cli;
 
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +16,15 @@ public final class CommonOptions {
   /** File in the data directory where {@code run} writes the embedded broker's address. */
   public static final String BOOTSTRAP_FILE = "bootstrap-servers";
 
+  /** Environment variable read when {@code --bootstrap-servers} is not given. */
+  public static final String BOOTSTRAP_ENV = "LEDGER_BOOTSTRAP_SERVERS";
+
   @Option(
       names = "--bootstrap-servers",
       paramLabel = "HOST:PORT",
-      description = "Kafka to use. Default: the embedded broker of the running ./ledger run.")
+      description =
+          "Kafka to use. Default: LEDGER_BOOTSTRAP_SERVERS, else the embedded broker of the"
+              + " running ./ledger run (run: else an embedded broker of its own).")
   String bootstrapServers;
 
   @Option(
@@ -44,12 +50,27 @@ public final class CommonOptions {
     return dataDir;
   }
 
+  /** {@code --bootstrap-servers}, else {@code LEDGER_BOOTSTRAP_SERVERS}; null if neither. */
   public String explicitBootstrapServers() {
-    return bootstrapServers;
+    if (bootstrapServers != null && !bootstrapServers.isBlank()) {
+      return bootstrapServers;
+    }
+    String fromEnvironment = System.getenv(BOOTSTRAP_ENV);
+    return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.strip();
   }
 
+  /**
+   * The settings: {@code LEDGER_KAFKA_*} environment variables (Kafka client settings, e.g. {@code
+   * LEDGER_KAFKA_SECURITY_PROTOCOL} for {@code security.protocol}), then {@code --config}, then
+   * {@code --set}, each overriding the one before.
+   */
   public Settings settings() {
-    return Settings.load(config, overrides);
+    return Settings.load(System.getenv(), config, overrides);
+  }
+
+  /** Every Kafka client of the command: where Kafka is, with the settings' client settings. */
+  public KafkaClients clients() {
+    return new KafkaClients(bootstrapServers(), settings().asMap());
   }
 
   public LedgerSerdes serdes() {
@@ -65,6 +86,10 @@ public final class CommonOptions {
   public String bootstrapServers() {
     if (bootstrapServers != null && !bootstrapServers.isBlank()) {
       return bootstrapServers.strip();
+    }
+    String fromEnvironment = System.getenv(BOOTSTRAP_ENV);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return fromEnvironment.strip();
     }
     Path file = dataDir.resolve(BOOTSTRAP_FILE);
     if (!Files.isRegularFile(file)) {

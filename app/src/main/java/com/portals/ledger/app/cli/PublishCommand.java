@@ -1,5 +1,6 @@
 package com.portals.ledger.app.cli;
 
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.publish.EventPublisher.RejectedLine;
 import com.portals.ledger.schemas.publish.EventPublisher.Report;
@@ -42,13 +43,13 @@ public final class PublishCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Report report;
-    String bootstrapServers = common.bootstrapServers();
+    KafkaClients clients = common.clients();
     try (EventPublisher publisher =
             EventPublisher.connect(
-                bootstrapServers,
+                clients,
                 common.serdes(),
                 TopicNamespace.CONTRACT,
-                EventPublisher.fileProducerConfig(bootstrapServers));
+                EventPublisher.fileProducerConfig(clients));
         BufferedReader reader = open()) {
       report = publisher.publish(reader);
     }

@@ -45,8 +45,7 @@ public final class ReplayCommand implements Callable<Integer> {
     Replay.Result result = Replay.run(options);
     try {
       Digests digests =
-          JournalDigest.of(
-              Replay.journal(options.bootstrapServers(), result.outputs(), options.serdes()));
+          JournalDigest.of(Replay.journal(options.clients(), result.outputs(), options.serdes()));
       out.printf(
           Locale.ROOT,
           "Replay %s: %d input records in %.1f s, ledger time %s%n",
@@ -67,7 +66,7 @@ public final class ReplayCommand implements Callable<Integer> {
           .forEach((affiliate, digest) -> out.println("  " + digest + "  " + affiliate));
       out.println("  " + digests.total() + "  total (" + digests.entries() + " entries)");
     } finally {
-      Replay.cleanUp(options.bootstrapServers(), result, options.scratch(), deleteOutputs);
+      Replay.cleanUp(options.clients(), result, options.scratch(), deleteOutputs);
     }
     return 0;
   }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -25,9 +26,32 @@ public final class Settings {
     this.values = Collections.unmodifiableMap(new TreeMap<>(values));
   }
 
+  /** Prefix of environment variables that hold Kafka client settings. */
+  public static final String KAFKA_ENV_PREFIX = "LEDGER_KAFKA_";
+
   /** Reads {@code configFile} (may be null) and applies {@code overrides} ({@code key=value}). */
   public static Settings load(Path configFile, List<String> overrides) {
+    return load(Map.of(), configFile, overrides);
+  }
+
+  /**
+   * Settings from {@code environment} ({@code LEDGER_KAFKA_SASL_JAAS_CONFIG} is {@code
+   * sasl.jaas.config}: the rest of the name in lower case, underscores as dots), then {@code
+   * configFile} (may be null), then {@code overrides} ({@code key=value}).
+   */
+  public static Settings load(
+      Map<String, String> environment, Path configFile, List<String> overrides) {
     Map<String, String> values = new TreeMap<>();
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
+            String key =
+                name.substring(KAFKA_ENV_PREFIX.length())
+                    .toLowerCase(Locale.ROOT)
+                    .replace('_', '.');
+            values.put(key, value.strip());
+          }
+        });
     if (configFile != null) {
       if (!Files.isRegularFile(configFile)) {
         throw new IllegalArgumentException("--config " + configFile + ": no such file");

@@ -32,8 +32,7 @@ public final class TickCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Report report;
-    try (EventPublisher publisher =
-        EventPublisher.connect(common.bootstrapServers(), common.serdes())) {
+    try (EventPublisher publisher = EventPublisher.connect(common.clients(), common.serdes())) {
       report = publisher.tick(at);
     }
     if (!report.allAccepted()) {

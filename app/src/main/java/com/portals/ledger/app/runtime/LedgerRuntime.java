@@ -14,6 +14,7 @@ import com.portals.ledger.projections.http.LedgerHttpServer;
 import com.portals.ledger.projections.query.QueryRouter;
 import com.portals.ledger.projections.query.ReadModel;
 import com.portals.ledger.projections.store.ProjectionTopology;
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.serde.WireFormat;
@@ -43,7 +44,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -172,8 +172,7 @@ public final class LedgerRuntime implements AutoCloseable {
       started.push(() -> Files.deleteIfExists(bootstrapFile));
     }
 
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    try (Admin admin = Admin.create(clients().admin(Map.of()))) {
       TopicAdmin topics = new TopicAdmin(admin);
       replication = topics.replication(options.settings().asMap());
       log.info("topics the ledger creates: {}", replication);
@@ -187,7 +186,7 @@ public final class LedgerRuntime implements AutoCloseable {
     LedgerSerdes serdes = LedgerSerdes.fromConfig(options.settings().asMap());
     LedgerRules rules = LedgerRules.from(options.settings().asMap(), Durations::parse);
 
-    int partitions = partitionCount(bootstrapServers);
+    int partitions = partitionCount();
     String applicationId = options.settings().get(APPLICATION_ID, DEFAULT_APPLICATION_ID);
 
     // The API first: the read side must advertise the port it actually listens on.
@@ -234,7 +233,7 @@ public final class LedgerRuntime implements AutoCloseable {
                 dataDir.resolve("projections"),
                 projectionOverrides));
     started.push(projections);
-    EventPublisher ingest = EventPublisher.connect(bootstrapServers, serdes);
+    EventPublisher ingest = EventPublisher.connect(clients(), serdes);
     started.push(ingest);
     api.attach(
         new LedgerApi.Backend(
@@ -243,17 +242,13 @@ public final class LedgerRuntime implements AutoCloseable {
             ingest));
 
     if (options.simulate()) {
-      EventPublisher publisher = EventPublisher.connect(bootstrapServers, serdes);
+      EventPublisher publisher = EventPublisher.connect(clients(), serdes);
       started.push(publisher);
       started.push(
           TrafficSimulator.start(
-              publisher,
-              bootstrapServers,
-              Clock.systemUTC().instant(),
-              options.simulationSpeed(),
-              2026L));
+              publisher, clients(), Clock.systemUTC().instant(), options.simulationSpeed(), 2026L));
     } else if (options.clock() == ClockMode.SYSTEM) {
-      EventPublisher publisher = EventPublisher.connect(bootstrapServers, serdes);
+      EventPublisher publisher = EventPublisher.connect(clients(), serdes);
       started.push(publisher);
       started.push(
           SystemClockTicker.start(
@@ -311,9 +306,8 @@ public final class LedgerRuntime implements AutoCloseable {
   }
 
   /** Partition count of the input topics (they are all alike; TopicAdmin checked it). */
-  private static int partitionCount(String bootstrapServers) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+  private int partitionCount() {
+    try (Admin admin = Admin.create(clients().admin(Map.of()))) {
       return new TopicAdmin(admin)
           .partitionCounts(TopicNamespace.CONTRACT, List.of(Topics.CLOCK))
           .get(Topics.CLOCK.name());
@@ -337,17 +331,25 @@ public final class LedgerRuntime implements AutoCloseable {
     overrides.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
         member + instanceId(dataDir));
-    settings
-        .asMap()
-        .forEach(
-            (key, value) -> {
-              boolean ledgerOwn =
-                  key.startsWith("ledger.") && !key.equals(LedgerStreams.HELD_IN_MEMORY_CONFIG);
-              if (!ledgerOwn && !key.equals(WireFormat.REGISTRY_URL_CONFIG)) {
-                overrides.put(key, value);
-              }
-            });
+    overrides.putAll(streamsSettings(settings.asMap()));
     return overrides;
+  }
+
+  /**
+   * Of the ledger's settings, those for Kafka Streams and its clients (security, timeouts, Streams'
+   * own keys): every one that is not the ledger's own, as is.
+   */
+  public static Map<String, String> streamsSettings(Map<String, String> settings) {
+    Map<String, String> streams = new TreeMap<>();
+    settings.forEach(
+        (key, value) -> {
+          boolean ledgerOwn =
+              key.startsWith("ledger.") && !key.equals(LedgerStreams.HELD_IN_MEMORY_CONFIG);
+          if (!ledgerOwn && !key.equals(WireFormat.REGISTRY_URL_CONFIG)) {
+            streams.put(key, value);
+          }
+        });
+    return streams;
   }
 
   /**
@@ -430,6 +432,11 @@ public final class LedgerRuntime implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The Kafka clients of the runtime: its broker, with the settings' client settings. */
+  private KafkaClients clients() {
+    return new KafkaClients(bootstrapServers, options.settings().asMap());
   }
 
   public int httpPort() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.portals.ledger.app.runtime.PeriodicTask;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.avro.ledger.WithdrawalStatus;
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.publish.EventPublisher.Report;
 import com.portals.ledger.schemas.serde.AvroSerde;
@@ -17,13 +18,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -90,15 +90,12 @@ public final class TrafficSimulator implements AutoCloseable {
    * and answers each accepted simulated withdrawal with a payout result two simulated days later.
    */
   public static TrafficSimulator start(
-      EventPublisher publisher, String bootstrapServers, Instant start, long speed, long seed) {
+      EventPublisher publisher, KafkaClients clients, Instant start, long speed, long seed) {
     if (speed < 1) {
       throw new IllegalArgumentException("simulation speed must be at least 1, got " + speed);
     }
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "ledger-simulator-" + UUID.randomUUID());
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> config =
+        clients.readCommittedConsumer("ledger-simulator-" + UUID.randomUUID(), "latest");
     KafkaConsumer<String, byte[]> decisions =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     decisions.subscribe(List.of(Topics.WITHDRAWAL_DECISIONS.name()));

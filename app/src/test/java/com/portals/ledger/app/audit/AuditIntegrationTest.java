@@ -11,6 +11,7 @@ import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.JournalLeg;
 import com.portals.ledger.domain.rules.LedgerRules;
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.topics.TopicAdmin;
@@ -79,7 +80,7 @@ class AuditIntegrationTest {
 
   private void awaitProcessed(TopicNamespace namespace, String applicationId, LedgerStreams streams)
       throws InterruptedException {
-    KafkaReads reads = new KafkaReads(kafka.admin(), kafka.bootstrapServers());
+    KafkaReads reads = new KafkaReads(kafka.admin(), KafkaClients.at(kafka.bootstrapServers()));
     Replay.awaitProcessed(
         reads,
         applicationId,
@@ -131,7 +132,9 @@ class AuditIntegrationTest {
         TopicNamespace.prefixed(KafkaClusterExtension.uniqueName("tampered"));
     String applicationId = liveLedger(namespace, Histories.generate(777L));
     List<JournalEntry> journal =
-        LedgerSnapshot.read(kafka.admin(), kafka.bootstrapServers(), serdes, namespace).journal();
+        LedgerSnapshot.read(
+                kafka.admin(), KafkaClients.at(kafka.bootstrapServers()), serdes, namespace)
+            .journal();
     assertThat(journal).hasSizeGreaterThan(6);
     JournalEntry altered = journal.get(1);
     JournalEntry dropped = journal.get(3);
@@ -237,7 +240,10 @@ class AuditIntegrationTest {
 
       String affiliate =
           LedgerSnapshot.read(
-                  kafka.admin(), kafka.bootstrapServers(), serdes, TopicNamespace.CONTRACT)
+                  kafka.admin(),
+                  KafkaClients.at(kafka.bootstrapServers()),
+                  serdes,
+                  TopicNamespace.CONTRACT)
               .balances()
               .keySet()
               .iterator()

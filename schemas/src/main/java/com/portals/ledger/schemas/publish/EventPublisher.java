@@ -1,6 +1,7 @@
 package com.portals.ledger.schemas.publish;
 
 import com.portals.ledger.avro.events.ClockTick;
+import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.json.EventJson;
 import com.portals.ledger.schemas.json.EventJson.Invalid;
 import com.portals.ledger.schemas.json.EventJson.Parsed;
@@ -100,18 +101,29 @@ public final class EventPublisher implements AutoCloseable {
 
   /** A publisher with its own idempotent producer on {@code bootstrapServers}. */
   public static EventPublisher connect(String bootstrapServers, LedgerSerdes serdes) {
-    return connect(bootstrapServers, serdes, TopicNamespace.CONTRACT);
+    return connect(KafkaClients.at(bootstrapServers), serdes);
   }
 
   /** A publisher to the topics of {@code namespace}. */
   public static EventPublisher connect(
       String bootstrapServers, LedgerSerdes serdes, TopicNamespace namespace) {
-    return connect(bootstrapServers, serdes, namespace, producerConfig(bootstrapServers));
+    return connect(KafkaClients.at(bootstrapServers), serdes, namespace);
+  }
+
+  /** A publisher whose clients take {@code clients}' settings (security, timeouts...). */
+  public static EventPublisher connect(KafkaClients clients, LedgerSerdes serdes) {
+    return connect(clients, serdes, TopicNamespace.CONTRACT);
+  }
+
+  /** A publisher to the topics of {@code namespace}, its clients on {@code clients}. */
+  public static EventPublisher connect(
+      KafkaClients clients, LedgerSerdes serdes, TopicNamespace namespace) {
+    return connect(clients, serdes, namespace, producerConfig(clients));
   }
 
   /** A publisher to the topics of {@code namespace} with a producer on {@code producerConfig}. */
   public static EventPublisher connect(
-      String bootstrapServers,
+      KafkaClients clients,
       LedgerSerdes serdes,
       TopicNamespace namespace,
       Properties producerConfig) {
@@ -119,20 +131,19 @@ public final class EventPublisher implements AutoCloseable {
         new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
         serdes,
         namespace,
-        InputPositions.of(Admin.create(adminConfig(bootstrapServers)), Duration.ofSeconds(20)));
+        InputPositions.of(Admin.create(adminConfig(clients)), Duration.ofSeconds(20)));
   }
 
   /** Settings of the admin client that reads the input topics' end offsets for ticks. */
-  public static Map<String, Object> adminConfig(String bootstrapServers) {
-    return Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers,
-        AdminClientConfig.CLIENT_ID_CONFIG,
-        "ledger-publisher-positions",
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        15000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-        20000);
+  public static Map<String, Object> adminConfig(KafkaClients clients) {
+    return clients.admin(
+        Map.of(
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "ledger-publisher-positions",
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            15000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            20000));
   }
 
   /**
@@ -140,15 +151,19 @@ public final class EventPublisher implements AutoCloseable {
    * send is never written twice), and a bounded wait when the broker is unreachable.
    */
   public static Properties producerConfig(String bootstrapServers) {
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-publisher");
-    return config;
+    return producerConfig(KafkaClients.at(bootstrapServers));
+  }
+
+  /** {@link #producerConfig(String)} with {@code clients}' settings. */
+  public static Properties producerConfig(KafkaClients clients) {
+    return clients.producer(
+        Map.of(
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+            ProducerConfig.LINGER_MS_CONFIG, "5",
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000",
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000",
+            ProducerConfig.CLIENT_ID_CONFIG, "ledger-publisher"));
   }
 
   /**
@@ -158,8 +173,8 @@ public final class EventPublisher implements AutoCloseable {
    * of the file (or a flush) sends what is left at once: fewer, larger requests for the same
    * guarantees.
    */
-  public static Properties fileProducerConfig(String bootstrapServers) {
-    Properties config = producerConfig(bootstrapServers);
+  public static Properties fileProducerConfig(KafkaClients clients) {
+    Properties config = producerConfig(clients);
     config.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(64 * 1024));
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-publisher-file");
