@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
@@ -23,10 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Each step runs one load: rate R = load × capacity for the step's duration, event i due at t0 +
  * i/R ({@link OpenLoopSchedule}). The publisher sends every event due, in one batch through the
- * publisher of {@code ledger publish} (each batch waits for its acknowledgement), stamped with the
- * time it is sent; an event sent late because the publisher was busy is still measured from when it
- * was due. A step ends when every output it owes is read, so the next one starts on a quiet ledger.
- * If the publisher cannot send at the rate asked, the step says so: its latencies then include the
+ * publisher of {@code ledger publish} (each batch waits for its acknowledgement; an order whose
+ * click is in the same batch waits for the next one, as it would in life), stamped with the time it
+ * is sent; an event sent late because the publisher was busy is still measured from when it was
+ * due. A step ends when every output it owes is read, so the next one starts on a quiet ledger. If
+ * the publisher cannot send at the rate asked, the step says so: its latencies then include the
  * publisher's own delay.
  *
  * <p>The events are a {@link Workload#live live workload}: the history's traffic, with ids and
@@ -226,6 +229,8 @@ final class LatencyPhase {
       LongSamples lags,
       PrintWriter out) {
     List<String> batch = new ArrayList<>();
+    Set<Long> clicked = new HashSet<>();
+    BenchEvent held = null;
     long next = schedule.first();
     long acknowledged = schedule.startNanos();
     Progress progress = new Progress();
@@ -237,8 +242,23 @@ final class LatencyPhase {
         continue;
       }
       Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      clicked.clear();
       for (long number = next; number < due; number++) {
-        batch.add(((BenchEvent) items.next()).json(at));
+        BenchEvent event = held != null ? held : (BenchEvent) items.next();
+        held = null;
+        if (event.kind() == Workload.Kind.ORDER_PLACED && clicked.contains(event.session())) {
+          // Its click is in this batch, with the same time: the two go to different partitions,
+          // and a tick that reads the end offsets between their acknowledgements would order the
+          // click (late, at the tick) after the order. It goes in the next batch, sent once the
+          // click is acknowledged, as an order follows its click in life.
+          held = event;
+          due = number;
+          break;
+        }
+        if (event.kind() == Workload.Kind.CLICK) {
+          clicked.add(event.session());
+        }
+        batch.add(event.json(at));
       }
       Report report = publisher.publish(batch);
       if (!report.allAccepted()) {
