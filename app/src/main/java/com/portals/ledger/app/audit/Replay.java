@@ -110,12 +110,11 @@ public final class Replay {
     try (Admin admin = Admin.create(options.clients().admin(Map.of()))) {
       KafkaReads kafka = new KafkaReads(admin, options.clients());
       TopicNamespace inputs = options.inputs();
+      TopicAdmin topics = new TopicAdmin(admin);
       int partitions =
-          new TopicAdmin(admin)
-              .partitionCounts(inputs, List.of(Topics.CLOCK))
-              .get(inputs.name(Topics.CLOCK));
-      Replication replication = new TopicAdmin(admin).replication(options.settings());
-      new TopicAdmin(admin).ensure(outputs, Topics.outputs(), partitions, replication);
+          topics.partitionCounts(inputs, List.of(Topics.CLOCK)).get(inputs.name(Topics.CLOCK));
+      Replication replication = topics.replication(options.settings());
+      topics.ensure(outputs, Topics.outputs(), partitions, replication);
       Map<TopicPartition, Long> ends =
           kafka.committedEnds(
               kafka.partitions(Topics.inputs().stream().map(inputs::name).toList()));

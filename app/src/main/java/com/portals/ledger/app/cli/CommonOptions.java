@@ -53,7 +53,7 @@ public final class CommonOptions {
   /** {@code --bootstrap-servers}, else {@code LEDGER_BOOTSTRAP_SERVERS}; null if neither. */
   public String explicitBootstrapServers() {
     if (bootstrapServers != null && !bootstrapServers.isBlank()) {
-      return bootstrapServers;
+      return bootstrapServers.strip();
     }
     String fromEnvironment = System.getenv(BOOTSTRAP_ENV);
     return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.strip();
@@ -84,12 +84,9 @@ public final class CommonOptions {
    * @throws IllegalStateException naming what to do when neither is there
    */
   public String bootstrapServers() {
-    if (bootstrapServers != null && !bootstrapServers.isBlank()) {
-      return bootstrapServers.strip();
-    }
-    String fromEnvironment = System.getenv(BOOTSTRAP_ENV);
-    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-      return fromEnvironment.strip();
+    String given = explicitBootstrapServers();
+    if (given != null) {
+      return given;
     }
     Path file = dataDir.resolve(BOOTSTRAP_FILE);
     if (!Files.isRegularFile(file)) {

@@ -172,6 +172,8 @@ public final class LedgerRuntime implements AutoCloseable {
       started.push(() -> Files.deleteIfExists(bootstrapFile));
     }
 
+    // Partition count of the input topics: they are all alike (TopicAdmin checked it).
+    int partitions;
     try (Admin admin = Admin.create(clients().admin(Map.of()))) {
       TopicAdmin topics = new TopicAdmin(admin);
       replication = topics.replication(options.settings().asMap());
@@ -181,12 +183,12 @@ public final class LedgerRuntime implements AutoCloseable {
       if (!report.created().isEmpty()) {
         log.info("created topics {}", report.created());
       }
+      partitions = report.partitions().get(Topics.CLOCK.name());
     }
 
     LedgerSerdes serdes = LedgerSerdes.fromConfig(options.settings().asMap());
     LedgerRules rules = LedgerRules.from(options.settings().asMap(), Durations::parse);
 
-    int partitions = partitionCount();
     String applicationId = options.settings().get(APPLICATION_ID, DEFAULT_APPLICATION_ID);
 
     // The API first: the read side must advertise the port it actually listens on.
@@ -305,13 +307,10 @@ public final class LedgerRuntime implements AutoCloseable {
     return httpHost.equals("0.0.0.0") || httpHost.equals("::") ? "127.0.0.1" : httpHost;
   }
 
-  /** Partition count of the input topics (they are all alike; TopicAdmin checked it). */
-  private int partitionCount() {
-    try (Admin admin = Admin.create(clients().admin(Map.of()))) {
-      return new TopicAdmin(admin)
-          .partitionCounts(TopicNamespace.CONTRACT, List.of(Topics.CLOCK))
-          .get(Topics.CLOCK.name());
-    }
+  /** {@code overrides} with the replication of the ledger's topics, unless they set their own. */
+  private Map<String, String> withReplication(Map<String, String> overrides) {
+    LedgerStreams.replicationConfig(replication).forEach(overrides::putIfAbsent);
+    return overrides;
   }
 
   /**
@@ -319,12 +318,6 @@ public final class LedgerRuntime implements AutoCloseable {
    * that a restart after a crash takes its partitions back at once instead of waiting for the dead
    * member's session to time out; then every setting that is not the ledger's own, as is.
    */
-  /** {@code overrides} with the replication of the ledger's topics, unless they set their own. */
-  private Map<String, String> withReplication(Map<String, String> overrides) {
-    LedgerStreams.replicationConfig(replication).forEach(overrides::putIfAbsent);
-    return overrides;
-  }
-
   static Map<String, String> streamsOverrides(Path dataDir, String member, Settings settings)
       throws IOException {
     Map<String, String> overrides = new TreeMap<>();

@@ -294,8 +294,7 @@ final class Intake {
     boolean tick = event instanceof ClockTick;
     Instant time = tick ? null : Events.timeOf(event);
     // An instant out of range would become the rejection's record timestamp: leave it out.
-    boolean timeInRange =
-        time != null && !time.isBefore(EventRules.EARLIEST) && time.isBefore(EventRules.LATEST);
+    boolean timeInRange = time != null && EventRules.inRange(time);
     rejects.reject(
         origin,
         Rejections.INVALID_EVENT,

@@ -113,7 +113,9 @@ public final class TopicAdmin {
         throw new IllegalStateException("interrupted creating " + name, e);
       }
     }
-    Map<String, Integer> counts = partitionCounts(namespace, topics);
+    Map<String, TopicDescription> descriptions =
+        descriptions(topics.stream().map(namespace::name).toList());
+    Map<String, Integer> counts = counts(descriptions);
     Map<Integer, List<String>> inputsByCount =
         Topics.inputs().stream()
             .map(namespace::name)
@@ -129,26 +131,26 @@ public final class TopicAdmin {
     }
     List<Topic<?>> existing =
         topics.stream().filter(topic -> !created.contains(namespace.name(topic))).toList();
-    checkExisting(namespace, existing, replication);
+    checkExisting(namespace, existing, descriptions, replication);
     return new Report(created, counts);
   }
 
-  /** Refuses an existing topic kept otherwise than designed or with fewer replicas than set. */
+  /**
+   * Refuses an existing topic kept otherwise than designed or with fewer replicas than set ({@code
+   * descriptions}: of every topic, as {@link #ensure} read them).
+   */
   private void checkExisting(
-      TopicNamespace namespace, List<Topic<?>> topics, Replication replication) {
+      TopicNamespace namespace,
+      List<Topic<?>> topics,
+      Map<String, TopicDescription> descriptions,
+      Replication replication) {
     if (topics.isEmpty()) {
       return;
     }
     Map<String, Topic<?>> byName = new TreeMap<>();
     topics.forEach(topic -> byName.put(namespace.name(topic), topic));
     Map<ConfigResource, Config> configs;
-    Map<String, TopicDescription> descriptions;
     try {
-      descriptions =
-          admin
-              .describeTopics(byName.keySet())
-              .allTopicNames()
-              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       configs =
           admin
               .describeConfigs(
@@ -237,16 +239,24 @@ public final class TopicAdmin {
    */
   public Map<String, Integer> partitionCounts(
       TopicNamespace namespace, Collection<Topic<?>> topics) {
-    List<String> names = topics.stream().map(namespace::name).toList();
+    return counts(descriptions(topics.stream().map(namespace::name).toList()));
+  }
+
+  private static Map<String, Integer> counts(Map<String, TopicDescription> descriptions) {
+    Map<String, Integer> counts = new TreeMap<>();
+    descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
+    return counts;
+  }
+
+  /**
+   * The descriptions of topics {@code names}, asking again for up to a minute while one is unknown
+   * (just created, not yet in the metadata every broker serves).
+   */
+  private Map<String, TopicDescription> descriptions(List<String> names) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (true) {
       try {
-        Map<String, TopicDescription> descriptions =
-            admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        Map<String, Integer> counts = new TreeMap<>();
-        descriptions.forEach(
-            (name, description) -> counts.put(name, description.partitions().size()));
-        return counts;
+        return admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
             || System.nanoTime() > deadline) {

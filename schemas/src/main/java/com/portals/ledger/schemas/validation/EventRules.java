@@ -65,6 +65,11 @@ public final class EventRules {
 
   private EventRules() {}
 
+  /** Whether {@code instant} is within [{@link #EARLIEST}, {@link #LATEST}). */
+  public static boolean inRange(Instant instant) {
+    return !instant.isBefore(EARLIEST) && instant.isBefore(LATEST);
+  }
+
   /** Problems of an upstream event or envelope; empty when it may be applied. */
   public static List<Problem> problems(Object event) {
     List<Problem> problems = new ArrayList<>();
@@ -206,28 +211,26 @@ public final class EventRules {
   private static void id(List<Problem> problems, String field, String value) {
     if (value == null || value.isBlank()) {
       problems.add(new Problem(field, "field '" + field + "' must not be blank"));
-    } else if (value.length() > MAX_ID_LENGTH) {
-      problems.add(
-          new Problem(
-              field,
-              "field '"
-                  + field
-                  + "' is at most "
-                  + MAX_ID_LENGTH
-                  + " characters long, got "
-                  + value.length()));
+    } else {
+      longest(problems, field, value, MAX_ID_LENGTH);
     }
   }
 
   private static void text(List<Problem> problems, String field, String value) {
-    if (value != null && value.length() > MAX_TEXT_LENGTH) {
+    if (value != null) {
+      longest(problems, field, value, MAX_TEXT_LENGTH);
+    }
+  }
+
+  private static void longest(List<Problem> problems, String field, String value, int max) {
+    if (value.length() > max) {
       problems.add(
           new Problem(
               field,
               "field '"
                   + field
                   + "' is at most "
-                  + MAX_TEXT_LENGTH
+                  + max
                   + " characters long, got "
                   + value.length()));
     }
@@ -243,7 +246,7 @@ public final class EventRules {
   }
 
   private static void instant(List<Problem> problems, String field, Instant value) {
-    if (value != null && (value.isBefore(EARLIEST) || !value.isBefore(LATEST))) {
+    if (value != null && !inRange(value)) {
       problems.add(
           new Problem(
               field,
