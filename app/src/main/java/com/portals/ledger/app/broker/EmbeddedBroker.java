@@ -308,6 +308,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     command.add(javaExecutable().toString());
     command.add("-Xmx512m");
     command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(JvmOptions.BROKER.resolve(System.getenv(JvmOptions.BROKER_ENV)));
     command.add("-Djava.awt.headless=true");
     command.add("-Dlog4j2.configurationFile=" + layout.log4jConfig());
     command.add("-Dledger.broker.log.dir=" + layout.logs());
