@@ -36,7 +36,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The first steps of a user, through the command line: {@code ledger run} with its embedded broker,
@@ -73,16 +72,8 @@ class LedgerRunIntegrationTest {
         Settings.empty());
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exit = commandLine.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static TestLedgers.Cli cli(String... args) {
+    return TestLedgers.cli(args);
   }
 
   @Test
@@ -93,8 +84,8 @@ class LedgerRunIntegrationTest {
         LedgerRuntime.start(options(), new PrintWriter(new StringWriter()))) {
       assertThat(health(runtime.httpPort())).contains("\"status\":\"UP\"");
 
-      Run publish = cli("publish", "--data-dir", dir, events.toString());
-      Run tick = cli("tick", "--data-dir", dir, "--at", "2026-03-13");
+      TestLedgers.Cli publish = cli("publish", "--data-dir", dir, events.toString());
+      TestLedgers.Cli tick = cli("tick", "--data-dir", dir, "--at", "2026-03-13");
 
       assertThat(publish.exit()).isEqualTo(1);
       assertThat(publish.out()).contains("accepted=10 rejected=2");

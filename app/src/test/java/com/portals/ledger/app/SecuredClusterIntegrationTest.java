@@ -9,8 +9,6 @@ import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.ContractExamples;
 import com.portals.ledger.testkit.KafkaClusterExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The ledger on a cluster that takes clients only over SASL: {@code run}, {@code publish}, {@code
@@ -80,11 +77,7 @@ class SecuredClusterIntegrationTest {
         new ArrayList<>(List.of(name, "--bootstrap-servers", kafka.bootstrapServers()));
     line.addAll(sets);
     line.addAll(List.of(args));
-    StringWriter printed = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(printed, true));
-    commandLine.setErr(new PrintWriter(printed, true));
-    int exit = commandLine.execute(line.toArray(String[]::new));
-    return new String[] {String.valueOf(exit), printed.toString()};
+    TestLedgers.Cli ran = TestLedgers.cli(line.toArray(String[]::new));
+    return new String[] {String.valueOf(ran.exit()), ran.out() + ran.err()};
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine;
 
 /** Ledgers as {@code ledger run} starts them, for tests against a broker of their own. */
 final class TestLedgers {
@@ -53,5 +54,19 @@ final class TestLedgers {
             partitions,
             settings),
         new PrintWriter(new StringWriter()));
+  }
+
+  /** What a {@code ledger} command run in this JVM did: its exit status and what it printed. */
+  record Cli(int exit, String out, String err) {}
+
+  /** Runs {@code ledger args...} in this JVM, as the {@code ledger} script would. */
+  static Cli cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int exit = commandLine.execute(args);
+    return new Cli(exit, out.toString(), err.toString());
   }
 }
