@@ -13,7 +13,10 @@ import com.portals.ledger.testkit.KafkaClusterExtension;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.apache.commons.csv.CSVFormat;
@@ -37,6 +40,7 @@ class HttpApiIntegrationTest {
   private static final String FINANCE = "finance-token-0123456789";
   private static final String INGEST = "ingest-token-0123456789";
   private static final String AFF1 = "aff1-token-0123456789";
+  private static final String METRICS = "metrics-token-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BAD_IBAN = "DE89/3704/0044/0532/0130/00";
 
@@ -94,7 +98,11 @@ class HttpApiIntegrationTest {
   static void startLedgerAndPostScenario() throws Exception {
     Path tokens =
         TestLedgers.tokensFile(
-            dir, FINANCE + " finance", INGEST + " ingest", AFF1 + " affiliate aff-1");
+            dir,
+            FINANCE + " finance",
+            INGEST + " ingest",
+            AFF1 + " affiliate aff-1",
+            METRICS + " metrics");
     ledger =
         TestLedgers.start(
             dir, kafka.bootstrapServers(), tokens, ClockMode.MANUAL, 3, Settings.empty());
@@ -128,6 +136,54 @@ class HttpApiIntegrationTest {
     if (ledger != null) {
       ledger.close();
     }
+  }
+
+  @Test
+  void shouldServeMetricsInPrometheusFormatToFinanceAndMetricsTokensOnly() throws Exception {
+    // The scenario's two rejections reach the read side by a path of their own.
+    await(
+        "the rejections' counts in the metrics",
+        () ->
+            get("/metrics", METRICS)
+                .body()
+                .contains("ledger_rejections{reason=\"DUPLICATE_EVENT\"} 1.0"));
+    HttpResponse<String> scraped = get("/metrics", METRICS);
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : scraped.body().split("\n")) {
+      if (!line.startsWith("#") && !line.isBlank()) {
+        int space = line.lastIndexOf(' ');
+        samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+      }
+    }
+
+    assertThat(scraped.statusCode()).isEqualTo(200);
+    assertThat(scraped.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    // The scenario's last tick, as the ledger's time.
+    assertThat(samples.get("ledger_time_seconds"))
+        .isEqualTo(Instant.parse("2026-02-20T00:00:00Z").getEpochSecond());
+    assertThat(samples.get("ledger_time_behind_seconds")).isPositive();
+    assertThat(samples.get("ledger_rejections{reason=\"RATE_BELOW_MINIMUM\"}")).isEqualTo(1.0);
+    assertThat(samples.get("ledger_withdrawals{status=\"paid\"}")).isEqualTo(1.0);
+    assertThat(samples.get("ledger_money_cents{state=\"withdrawn\"}")).isEqualTo(2000.0);
+    // The write side has read every input record the scenario posted (the lag is refreshed at most
+    // every few seconds, and counts what is committed).
+    await(
+        "no write-side lag",
+        () ->
+            get("/metrics", METRICS)
+                .body()
+                .contains(
+                    "ledger_consumer_lag_records{side=\"write\",topic=\"portals.orders\"} 0.0"));
+    assertThat(samples.keySet())
+        .anyMatch(
+            name ->
+                name.startsWith("kafka_stream_thread_commit_total{")
+                    && name.contains("side=\"write\""))
+        .anyMatch(name -> name.startsWith("jvm_memory_used_bytes{"));
+    assertThat(get("/metrics", FINANCE).statusCode()).isEqualTo(200);
+    assertThat(get("/metrics", AFF1).statusCode()).isEqualTo(403);
+    assertThat(get("/metrics", null).statusCode()).isEqualTo(401);
+    assertThat(get("/affiliates/aff-1/balance", METRICS).statusCode()).isEqualTo(403);
   }
 
   @Test

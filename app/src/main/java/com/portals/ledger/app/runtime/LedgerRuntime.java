@@ -237,11 +237,19 @@ public final class LedgerRuntime implements AutoCloseable {
     started.push(projections);
     EventPublisher ingest = EventPublisher.connect(clients(), serdes);
     started.push(ingest);
+    ReadModel reads = new ReadModel(projections.kafkaStreams(), rules.calendar());
     api.attach(
-        new LedgerApi.Backend(
-            new ReadModel(projections.kafkaStreams(), rules.calendar()),
-            new QueryRouter(projections.kafkaStreams(), self),
-            ingest));
+        new LedgerApi.Backend(reads, new QueryRouter(projections.kafkaStreams(), self), ingest));
+    LedgerMetrics metrics =
+        new LedgerMetrics(
+            clients(),
+            Map.of("write", applicationId, "read", applicationId + "-projections"),
+            () -> reads,
+            Clock.systemUTC());
+    started.push(metrics);
+    metrics.bind("write", streams.kafkaStreams());
+    metrics.bind("read", projections.kafkaStreams());
+    api.metrics(metrics::scrape);
 
     if (options.simulate()) {
       EventPublisher publisher = EventPublisher.connect(clients(), serdes);

@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * The API's bearer tokens: lines {@code TOKEN ROLE [AFFILIATE_ID]} (roles {@code finance}, {@code
- * ingest}, {@code affiliate}; an affiliate token names its affiliate). Blank lines and lines
- * starting with {@code #} are ignored.
+ * ingest}, {@code affiliate}, {@code metrics}; an affiliate token names its affiliate). Blank lines
+ * and lines starting with {@code #} are ignored.
  *
  * <p>Lookups compare every known token in constant time, so response times say nothing about how
  * much of a guessed token was right.
@@ -33,7 +33,9 @@ public final class ApiTokens {
   public enum Role {
     FINANCE,
     INGEST,
-    AFFILIATE
+    AFFILIATE,
+    /** Reads {@code GET /metrics} only: for a monitoring system's scraper. */
+    METRICS
   }
 
   /** A known token. {@code affiliateId} is set for {@link Role#AFFILIATE} only. */
@@ -122,7 +124,7 @@ public final class ApiTokens {
         role = Role.valueOf(parts[1].toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            where + "unknown role '" + parts[1] + "' (finance, ingest or affiliate)", e);
+            where + "unknown role '" + parts[1] + "' (finance, ingest, affiliate or metrics)", e);
       }
       if (role == Role.AFFILIATE && parts.length != 3) {
         throw new IllegalArgumentException(where + "an affiliate token needs its AFFILIATE_ID");

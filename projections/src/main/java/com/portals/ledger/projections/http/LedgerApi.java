@@ -58,6 +58,7 @@ public final class LedgerApi {
 
   private final Access access;
   private final Supplier<Health> health;
+  private volatile Supplier<String> metrics;
   private final ClockPolicy clock;
   private final AtomicReference<Backend> backend = new AtomicReference<>();
   private final Forwarder forwarder = new Forwarder();
@@ -75,6 +76,14 @@ public final class LedgerApi {
   }
 
   /** Connects the API to the running read side and publisher. */
+  /**
+   * What {@code GET /metrics} answers: the Prometheus text exposition, produced on each request by
+   * {@code scrape}. Until it is set, the route answers 503.
+   */
+  public void metrics(Supplier<String> scrape) {
+    this.metrics = scrape;
+  }
+
   public void attach(Backend running) {
     backend.set(running);
   }
@@ -88,6 +97,7 @@ public final class LedgerApi {
     config.routes.get("/health", this::health);
     config.routes.get("/health/ready", this::health);
     config.routes.get("/health/live", this::live);
+    config.routes.get("/metrics", this::metrics);
     config.routes.post("/events", this::postEvents);
     config.routes.get("/affiliates/{id}/balance", this::balance);
     config.routes.get("/affiliates/{id}/withdrawals", this::withdrawals);
@@ -160,6 +170,18 @@ public final class LedgerApi {
       throw new StoreUnavailableException("the ledger is starting");
     }
     return running;
+  }
+
+  // --- GET /metrics
+
+  /** The metrics in Prometheus' text format, for a finance or a metrics token. */
+  private void metrics(Context ctx) {
+    access.require(ctx, Role.FINANCE, Role.METRICS);
+    Supplier<String> scrape = metrics;
+    if (scrape == null) {
+      throw new StoreUnavailableException("metrics are not ready yet: the ledger is starting");
+    }
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(scrape.get());
   }
 
   // --- GET /health

@@ -24,11 +24,13 @@ class ApiTokensTest {
                 "# comment",
                 "",
                 "finance-token-0123456789 finance",
-                "aff-token-01234567890 AFFILIATE aff-1"),
+                "aff-token-01234567890 AFFILIATE aff-1",
+                "scrape-token-0123456789 metrics"),
             "tokens");
 
     assertThat(tokens.lookup("finance-token-0123456789")).contains(new Grant(Role.FINANCE, null));
     assertThat(tokens.lookup("aff-token-01234567890")).contains(new Grant(Role.AFFILIATE, "aff-1"));
+    assertThat(tokens.lookup("scrape-token-0123456789")).contains(new Grant(Role.METRICS, null));
     assertThat(tokens.lookup("aff-token-0123456789")).isEmpty();
     assertThat(tokens.lookup("")).isEmpty();
     assertThat(tokens.lookup(null)).isEmpty();
@@ -37,7 +39,7 @@ class ApiTokensTest {
   @Test
   void shouldNameTheLineOfABadToken() {
     assertThatThrownBy(() -> ApiTokens.parse(List.of("x-token-0123456789 admin"), "tokens"))
-        .hasMessage("tokens line 1: unknown role 'admin' (finance, ingest or affiliate)");
+        .hasMessage("tokens line 1: unknown role 'admin' (finance, ingest, affiliate or metrics)");
     assertThatThrownBy(() -> ApiTokens.parse(List.of("", "x-token-0123456789 affiliate"), "tokens"))
         .hasMessage("tokens line 2: an affiliate token needs its AFFILIATE_ID");
     assertThatThrownBy(() -> ApiTokens.parse(List.of("x-token-0123456789 finance aff-1"), "tokens"))
