@@ -10,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ./ledger} command line (CONTRACT.md "Command line"). Errors the user can fix (no
+ * The {@code ./ledger} command line (docs/contract.md "Command line"). Errors the user can fix (no
  * broker, bad option, unreadable file) are printed as one line, without a stack trace, and exit
  * with status 2.
  */

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP API of CONTRACT.md against a running ledger on a real broker: a scenario posted through
- * {@code POST /events}, then every endpoint, every filter, CSV read back with a CSV parser, and the
- * 400, 401 and 403 answers.
+ * The HTTP API of docs/contract.md against a running ledger on a real broker: a scenario posted
+ * through {@code POST /events}, then every endpoint, every filter, CSV read back with a CSV parser,
+ * and the 400, 401 and 403 answers.
  */
 @Timeout(240)
 class HttpApiIntegrationTest {

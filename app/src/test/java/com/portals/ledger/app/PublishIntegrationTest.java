@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code ledger publish}'s code path against a real broker: every example of CONTRACT.md lands on
- * its topic with the contract's key and timestamp and reads back as the same event; bad lines are
- * reported by number and the good ones still go out.
+ * {@code ledger publish}'s code path against a real broker: every example of docs/contract.md lands
+ * on its topic with the contract's key and timestamp and reads back as the same event; bad lines
+ * are reported by number and the good ones still go out.
  */
 @Timeout(120)
 class PublishIntegrationTest {

@@ -23,8 +23,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The ledger written a second time, from the documents alone (CONTRACT.md's rules and defaults, the
- * rules made exact in {@code docs/event-catalogue.md}, the ordering of {@code
+ * The ledger written a second time, from the documents alone (docs/contract.md's rules and
+ * defaults, the rules made exact in {@code docs/event-catalogue.md}, the ordering of {@code
  * docs/architecture.md}), so that a rule the production code gets wrong is not wrong here too. It
  * shares no code with {@code domain}, with the streams module's mapping or with {@link
  * ReferenceModel}: plain maps, longs, and {@link BigDecimal} with {@link RoundingMode#HALF_EVEN}
@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  */
 final class ContractModel {
 
-  // --- the rules: CONTRACT.md "Rules and their defaults" (the orphan grace: README's settings)
+  // --- the rules: docs/contract.md "Rules and their defaults"
 
   static final Duration SESSION_TTL = Duration.ofHours(24);
   static final int RATE_FLOOR_BPS = 800;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** CONTRACT.md JSON lines for tests, short to write and read. */
+/** docs/contract.md JSON lines for tests, short to write and read. */
 final class Json {
 
   static final String IBAN = "DE89370400440532013000";

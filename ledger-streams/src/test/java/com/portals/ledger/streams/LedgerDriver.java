@@ -34,7 +34,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * The production topology ({@link LedgerTopology#build}) on Kafka's {@link TopologyTestDriver},
- * read as given/when/then: {@code given(...)} events in their CONTRACT.md JSON form, {@code
+ * read as given/when/then: {@code given(...)} events in their docs/contract.md JSON form, {@code
  * tick(...)} to move time, then what came out on each output topic. One partition per topic, as the
  * test driver has.
  */
@@ -98,7 +98,7 @@ final class LedgerDriver implements AutoCloseable {
   }
 
   /**
-   * Publishes each JSON line (CONTRACT.md form) to its topic, keyed and timestamped as publish
+   * Publishes each JSON line (docs/contract.md form) to its topic, keyed and timestamped as publish
    * does.
    */
   LedgerDriver given(String... lines) {

@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The event examples of CONTRACT.md, one JSON line each, in the order the contract lists them. */
+/**
+ * The event examples of docs/contract.md, one JSON line each, in the order the contract lists them.
+ */
 public final class ContractExamples {
 
   private ContractExamples() {}

@@ -42,9 +42,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ledger bench} (CONTRACT.md "Command line"): measures the write side on a Kafka broker of
- * its own, in one run, in five phases, open loop throughout (no phase waits for the ledger before
- * sending more):
+ * {@code ledger bench} (docs/contract.md "Command line"): measures the write side on a Kafka broker
+ * of its own, in one run, in five phases, open loop throughout (no phase waits for the ledger
+ * before sending more):
  *
  * <ol>
  *   <li>raw Kafka ({@link RawPhase}): the history's records encoded, produced and read back with no

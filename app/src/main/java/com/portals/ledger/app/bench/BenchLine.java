@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The last line of {@code ledger bench}: the five figures of CONTRACT.md first, {@code
+ * The last line of {@code ledger bench}: the five figures of docs/contract.md first, {@code
  * events_per_s=X raw_events_per_s=Y ratio=Z p50_ms=A p99_ms=B}, then more {@code key=value} pairs
  * on the same line.
  *

@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * The traffic {@code ledger bench} publishes: realistic affiliate traffic as JSON lines of
- * CONTRACT.md, the same for the same parameters, generated as a stream ({@link #items()}) so that a
- * million events never sit in memory at once: the benchmark runs in the JVM of the ledger under
- * test, whose heap it reports.
+ * docs/contract.md, the same for the same parameters, generated as a stream ({@link #items()}) so
+ * that a million events never sit in memory at once: the benchmark runs in the JVM of the ledger
+ * under test, whose heap it reports.
  *
  * <p>By count, about 72% clicks, 15% orders placed, 10% completions, 2% cancellations and refunds
  * and 1% withdrawal requests, after a handful of commission rates (one per category, at {@link

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "publish",
-    description = "Publishes JSON-lines events (CONTRACT.md) to the ledger's topics.",
+    description = "Publishes JSON-lines events (docs/contract.md) to the ledger's topics.",
     mixinStandardHelpOptions = true)
 public final class PublishCommand implements Callable<Integer> {
 

@@ -13,8 +13,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The ledger's settings ({@code ledger.*} keys of CONTRACT.md "Rules and their defaults", and the
- * wire format): read from a properties file ({@code --config FILE}), then overridden by {@code
+ * The ledger's settings ({@code ledger.*} keys of docs/contract.md "Rules and their defaults", and
+ * the wire format): read from a properties file ({@code --config FILE}), then overridden by {@code
  * --set key=value} options, in that order. Unknown keys are kept and passed on (Kafka client and
  * Kafka Streams settings can be given the same way).
  */

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class BenchLineTest {
 
-  /** The line: the five figures of CONTRACT.md first, plain decimals, more pairs after them. */
+  /**
+   * The line: the five figures of docs/contract.md first, plain decimals, more pairs after them.
+   */
   static final String PATTERN =
       "events_per_s=\\d+\\.\\d raw_events_per_s=\\d+\\.\\d ratio=\\d+\\.\\d{3}"
           + " p50_ms=\\d+\\.\\d p99_ms=\\d+\\.\\d( [a-z0-9_]+=\\d+\\.\\d+)+";

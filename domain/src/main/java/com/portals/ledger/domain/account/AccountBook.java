@@ -226,9 +226,9 @@ public final class AccountBook {
   }
 
   /**
-   * Decides a withdrawal request against the balance (CONTRACT.md): the balance must exceed the
-   * minimum, the amount (the whole balance if none is given) must not exceed the balance and must
-   * exceed the fee, the bank account must be valid, and a withdrawal id is used once.
+   * Decides a withdrawal request against the balance (docs/contract.md): the balance must exceed
+   * the minimum, the amount (the whole balance if none is given) must not exceed the balance and
+   * must exceed the fee, the bank account must be valid, and a withdrawal id is used once.
    *
    * @param account the affiliate's account, or null if it has none
    * @param existing the withdrawal with the same id, or null

@@ -28,7 +28,7 @@ public record Withdrawal(
     String causingEventId,
     Instant decidedAt) {
 
-  /** Reason codes of rejected withdrawals (CONTRACT.md), and the ledger's own additions. */
+  /** Reason codes of rejected withdrawals (docs/contract.md), and the ledger's own additions. */
   public static final String BALANCE_NOT_ABOVE_MINIMUM = "BALANCE_NOT_ABOVE_MINIMUM";
 
   public static final String AMOUNT_EXCEEDS_BALANCE = "AMOUNT_EXCEEDS_BALANCE";

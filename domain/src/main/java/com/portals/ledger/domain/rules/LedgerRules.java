@@ -10,7 +10,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Every tunable rule of the programme, with the defaults of CONTRACT.md "Rules and their defaults".
+ * Every tunable rule of the programme, with the defaults of docs/contract.md "Rules and their
+ * defaults".
  *
  * @param sessionTtl how long a session lasts after its last click ({@code ledger.session.ttl})
  * @param defaultRate rate of a category with no rate set ({@code ledger.rate.default-bps}), never

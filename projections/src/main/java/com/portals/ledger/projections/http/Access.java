@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Who may ask what (CONTRACT.md "HTTP API"): every request but the health checks carries {@code
- * Authorization: Bearer <token>}; 401 without a known token, 403 outside the token's role; an
- * affiliate token sees its own affiliate only.
+ * Who may ask what (docs/contract.md "HTTP API"): every request but the health checks carries
+ * {@code Authorization: Bearer <token>}; 401 without a known token, 403 outside the token's role;
+ * an affiliate token sees its own affiliate only.
  */
 final class Access {
 

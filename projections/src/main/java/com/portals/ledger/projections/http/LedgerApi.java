@@ -43,10 +43,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The endpoints of CONTRACT.md "HTTP API". Each affiliate endpoint checks the token, then answers
- * from this instance's stores or forwards to the instance that holds the affiliate; finance totals
- * add up every instance's part. Until the read side runs, and while it rebalances, queries answer
- * 503 with {@code Retry-After} rather than data from the wrong store.
+ * The endpoints of docs/contract.md "HTTP API". Each affiliate endpoint checks the token, then
+ * answers from this instance's stores or forwards to the instance that holds the affiliate; finance
+ * totals add up every instance's part. Until the read side runs, and while it rebalances, queries
+ * answer 503 with {@code Retry-After} rather than data from the wrong store.
  */
 public final class LedgerApi {
 
@@ -215,7 +215,8 @@ public final class LedgerApi {
     Grant grant = access.require(ctx, Role.INGEST, Role.FINANCE);
     String body = ctx.body();
     if (body.isBlank()) {
-      throw new BadRequestException("the body is empty: send JSON lines of CONTRACT.md events");
+      throw new BadRequestException(
+          "the body is empty: send JSON lines of docs/contract.md events");
     }
     List<String> lines = body.lines().toList();
     ClockPolicy.Posting posting = clock.posting(grant);

@@ -3,7 +3,7 @@ package com.portals.ledger.projections.http;
 import io.javalin.Javalin;
 
 /**
- * The ledger's HTTP API (CONTRACT.md "HTTP API", see {@link LedgerApi}) on Javalin. {@code GET
+ * The ledger's HTTP API (docs/contract.md "HTTP API", see {@link LedgerApi}) on Javalin. {@code GET
  * /health/ready} and {@code GET /health} answer 200 with {@code {"status":"UP", ...}} while both
  * Kafka Streams clients run and 503 with {@code {"status":"DOWN", ..., "error": ...}} otherwise;
  * {@code GET /health/live} answers 200 while the process serves. They are the only endpoints

@@ -23,12 +23,12 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * How the API writes each record: the JSON fields of CONTRACT.md (plus a few more, never renamed),
- * the CSV columns of the order report. Written field by field onto the response stream.
+ * How the API writes each record: the JSON fields of docs/contract.md (plus a few more, never
+ * renamed), the CSV columns of the order report. Written field by field onto the response stream.
  */
 final class Views {
 
-  /** CSV columns of live order tracking, as CONTRACT.md names them. */
+  /** CSV columns of live order tracking, as docs/contract.md names them. */
   static final List<String> ORDER_CSV_COLUMNS =
       List.of(
           "order_id",

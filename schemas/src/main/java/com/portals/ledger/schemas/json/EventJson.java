@@ -32,9 +32,9 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The JSON form of upstream events (CONTRACT.md "Events"), both ways: a JSON line becomes the Avro
- * record that goes on its topic, with the topic, key and timestamp the contract prescribes; an Avro
- * record becomes its JSON line.
+ * The JSON form of upstream events (docs/contract.md "Events"), both ways: a JSON line becomes the
+ * Avro record that goes on its topic, with the topic, key and timestamp the contract prescribes; an
+ * Avro record becomes its JSON line.
  *
  * <p>A line that cannot become an event is {@link Invalid}, with every problem named by field.
  */
@@ -42,7 +42,7 @@ public final class EventJson {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** The contract's event types, in the order CONTRACT.md lists them. */
+  /** The contract's event types, in the order docs/contract.md lists them. */
   public static final List<String> TYPES =
       List.of(
           "ClickRecorded",

@@ -51,7 +51,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes events in their JSON form (CONTRACT.md) to the ledger's input topics: each line is
+ * Publishes events in their JSON form (docs/contract.md) to the ledger's input topics: each line is
  * validated, turned into Avro, keyed and timestamped as the contract says and sent; ticks go to
  * every partition of {@code ledger.clock}. Used by {@code ledger publish}, {@code ledger tick} and
  * {@code POST /events}, so that an event is judged and routed alike wherever it enters.
