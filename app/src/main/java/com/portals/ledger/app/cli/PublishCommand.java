@@ -7,9 +7,8 @@ import com.portals.ledger.schemas.publish.EventPublisher.Report;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,7 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ledger publish FILE}: JSON-lines events to their topics. Prints {@code line N: reason} on
  * standard error for each rejected line and {@code accepted=A rejected=R} on standard output; exits
- * 1 if any line was rejected.
+ * 1 if any line was rejected. A large file shows its progress on standard error as it goes ({@link
+ * PublishProgress}).
  */
 @Command(
     name = "publish",
@@ -50,7 +50,8 @@ public final class PublishCommand implements Callable<Integer> {
                 common.serdes(),
                 TopicNamespace.CONTRACT,
                 EventPublisher.fileProducerConfig(clients));
-        BufferedReader reader = open()) {
+        PublishProgress progress = PublishProgress.of(size(), err);
+        BufferedReader reader = progress.reader(open())) {
       report = publisher.publish(reader);
     }
     for (RejectedLine rejected : report.rejected()) {
@@ -60,14 +61,20 @@ public final class PublishCommand implements Callable<Integer> {
     return report.allAccepted() ? 0 : 1;
   }
 
-  private BufferedReader open() throws IOException {
+  private InputStream open() throws IOException {
     if ("-".equals(file)) {
-      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      return System.in;
     }
     try {
-      return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+      return Files.newInputStream(Path.of(file));
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(file + ": no such file");
     }
+  }
+
+  /** The file's size, or 0 for standard input (whose progress is not shown). */
+  private long size() throws IOException {
+    Path path = Path.of(file);
+    return "-".equals(file) || !Files.isRegularFile(path) ? 0 : Files.size(path);
   }
 }
