@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
 import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
@@ -16,7 +21,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.apache.commons.csv.CSVFormat;
@@ -43,6 +51,9 @@ class HttpApiIntegrationTest {
   private static final String METRICS = "metrics-token-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BAD_IBAN = "DE89/3704/0044/0532/0130/00";
+
+  /** Where the schema validator finds the OpenAPI document (never fetched: it is given). */
+  private static final String OPENAPI_URI = "https://ledger.invalid/openapi.json";
 
   /** aff-2's click, whose tracking fields a spreadsheet would take for formulas. */
   private static final String HOSTILE_CLICK =
@@ -568,7 +579,216 @@ class HttpApiIntegrationTest {
     assertThat(get("/finance/clock", AFF1).statusCode()).isEqualTo(403);
   }
 
+  /**
+   * The OpenAPI document the ledger serves, held to real answers: every operation it documents with
+   * a JSON 200 answer is called (affiliates, filters and tokens of the scenario) and each answer
+   * validated against the documented schema, with every object held to the fields the document
+   * names (no field missing, of another type, out of its enum, or not documented); the other media
+   * types it documents (CSV, Prometheus text) are what the API answers.
+   */
+  @Test
+  void shouldAnswerEveryJsonEndpointAsTheOpenApiDocumentDescribesIt() throws Exception {
+    // Rows for every schema to check: aff-2's data and the rejections come by paths of their own.
+    await(
+        "aff-2's withdrawal and order, the rejections",
+        () ->
+            get("/affiliates/aff-2/withdrawals", FINANCE).body().contains("wd-3")
+                && get("/affiliates/aff-2/orders", FINANCE).body().contains("\"o4\"")
+                && json(get("/finance/rejections", FINANCE)).path("rejections").size() > 0);
+    String click =
+        "{\"type\":\"ClickRecorded\",\"eventId\":\"c-openapi\",\"clickId\":\"k-openapi\","
+            + "\"affiliateId\":\"aff-openapi\",\"sessionId\":\"s-openapi\","
+            + "\"occurredAt\":\"2026-02-19T10:00:00Z\"}";
+    Map<String, List<ApiCall>> calls =
+        Map.ofEntries(
+            Map.entry("GET /health", List.of(ApiCall.get("/health", null))),
+            Map.entry("GET /health/ready", List.of(ApiCall.get("/health/ready", null))),
+            Map.entry("GET /health/live", List.of(ApiCall.get("/health/live", null))),
+            Map.entry("GET /openapi.json", List.of(ApiCall.get("/openapi.json", null))),
+            Map.entry("POST /events", List.of(ApiCall.post("/events", INGEST, click))),
+            Map.entry(
+                "GET /affiliates/{id}/balance",
+                List.of(
+                    ApiCall.get("/affiliates/aff-1/balance", FINANCE),
+                    ApiCall.get("/affiliates/aff-1/balance?asOf=2026-01-21T00:00:00Z", AFF1))),
+            Map.entry(
+                "GET /affiliates/{id}/withdrawals",
+                List.of(
+                    ApiCall.get("/affiliates/aff-1/withdrawals", AFF1),
+                    ApiCall.get("/affiliates/aff-2/withdrawals", FINANCE))),
+            Map.entry(
+                "GET /affiliates/{id}/orders",
+                List.of(
+                    ApiCall.get("/affiliates/aff-1/orders", AFF1),
+                    ApiCall.get(
+                        "/affiliates/aff-1/orders?format=json&dateType=transaction"
+                            + "&from=2026-01-01&to=2026-01-31&status=COMPLETED",
+                        FINANCE),
+                    ApiCall.get("/affiliates/aff-2/orders", FINANCE))),
+            Map.entry(
+                "GET /affiliates/{id}/income",
+                List.of(
+                    ApiCall.get("/affiliates/aff-1/income", AFF1),
+                    ApiCall.get("/affiliates/aff-1/income?granularity=month", FINANCE))),
+            Map.entry(
+                "GET /affiliates/{id}/traffic",
+                List.of(
+                    ApiCall.get("/affiliates/aff-1/traffic", AFF1),
+                    ApiCall.get("/affiliates/aff-1/traffic?groupBy=af&from=2026-01-01", FINANCE))),
+            Map.entry(
+                "GET /affiliates/{id}/journal",
+                List.of(ApiCall.get("/affiliates/aff-1/journal", AFF1))),
+            Map.entry("GET /finance/summary", List.of(ApiCall.get("/finance/summary", FINANCE))),
+            Map.entry("GET /finance/clock", List.of(ApiCall.get("/finance/clock", FINANCE))),
+            Map.entry(
+                "GET /finance/rejections",
+                List.of(
+                    ApiCall.get("/finance/rejections", FINANCE),
+                    ApiCall.get(
+                        "/finance/rejections?reasonCode=DUPLICATE_EVENT&limit=1", FINANCE))),
+            Map.entry(
+                "GET /finance/reconciliation",
+                List.of(ApiCall.get("/finance/reconciliation", FINANCE))));
+    Map<String, ApiCall> otherMediaTypes =
+        Map.of(
+            "GET /affiliates/{id}/orders text/csv",
+            ApiCall.get("/affiliates/aff-1/orders?format=csv", AFF1),
+            "GET /metrics text/plain",
+            ApiCall.get("/metrics", METRICS));
+
+    HttpResponse<String> served = get("/openapi.json", null);
+    assertThat(served.statusCode()).isEqualTo(200);
+    JsonNode document = JSON.readTree(served.body());
+    assertThat(document.path("openapi").asText()).isEqualTo("3.1.0");
+    close(document);
+    SchemaRegistry schemas =
+        SchemaRegistry.withDialect(
+            Dialects.getOpenApi31(),
+            registry -> registry.schemas(Map.of(OPENAPI_URI, document.toString())));
+
+    Set<String> jsonOperations = new TreeSet<>();
+    Set<String> otherOperations = new TreeSet<>();
+    Schema balance = null;
+    for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
+      for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+        String name = operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+        JsonNode content =
+            resolved(document, operation.getValue().path("responses").path("200")).path("content");
+        for (Map.Entry<String, JsonNode> media : content.properties()) {
+          if (!media.getKey().equals("application/json")) {
+            String key = name + " " + media.getKey();
+            otherOperations.add(key);
+            ApiCall call = otherMediaTypes.get(key);
+            assertThat(call).as("a request to make for " + key).isNotNull();
+            HttpResponse<String> answer = call.send();
+            assertThat(answer.statusCode()).as(call + ": " + answer.body()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Content-Type").orElse(""))
+                .as(call.toString())
+                .startsWith(media.getKey());
+            continue;
+          }
+          jsonOperations.add(name);
+          Schema schema = schemas.getSchema(absoluteRefs(media.getValue().path("schema")));
+          assertThat(calls.get(name)).as("requests to make for " + name).isNotEmpty();
+          for (ApiCall call : calls.get(name)) {
+            HttpResponse<String> answer = call.send();
+            assertThat(answer.statusCode()).as(call + ": " + answer.body()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Content-Type").orElse(""))
+                .as(call.toString())
+                .startsWith("application/json");
+            JsonNode body = JSON.readTree(answer.body());
+            if (body.isArray()) {
+              assertThat(body)
+                  .as(call + ": the scenario gives the schema rows to check")
+                  .isNotEmpty();
+            }
+            assertThat(problems(schema, body)).as(call + " answered " + answer.body()).isEmpty();
+          }
+          if (name.equals("GET /affiliates/{id}/balance")) {
+            balance = schema;
+          }
+        }
+      }
+    }
+    assertThat(jsonOperations).containsExactlyInAnyOrderElementsOf(calls.keySet());
+    assertThat(otherOperations).containsExactlyInAnyOrderElementsOf(otherMediaTypes.keySet());
+
+    // The checks bite: a field missing, of another type, not documented, not a date-time.
+    ObjectNode real = (ObjectNode) json(get("/affiliates/aff-1/balance", FINANCE));
+    assertThat(problems(balance, real)).isEmpty();
+    assertThat(problems(balance, real.deepCopy().without("balanceCents"))).isNotEmpty();
+    assertThat(problems(balance, real.deepCopy().put("pendingCents", "0"))).isNotEmpty();
+    assertThat(problems(balance, real.deepCopy().put("surprise", 1))).isNotEmpty();
+    assertThat(problems(balance, real.deepCopy().put("nextRefreshAt", "soon"))).isNotEmpty();
+    assertThat(problems(balance, real.deepCopy().put("currency", "EUR"))).isNotEmpty();
+  }
+
   // --- helpers
+
+  /** A request of the scenario: method, path with its query, token (or none), body (or none). */
+  private record ApiCall(String method, String path, String token, String body) {
+    static ApiCall get(String path, String token) {
+      return new ApiCall("GET", path, token, null);
+    }
+
+    static ApiCall post(String path, String token, String body) {
+      return new ApiCall("POST", path, token, body);
+    }
+
+    HttpResponse<String> send() throws Exception {
+      return method.equals("POST") ? API.post(path, token, body) : API.get(path, token);
+    }
+
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  /** What the schema finds wrong with {@code body}, date-times and other formats included. */
+  private static List<String> problems(Schema schema, JsonNode body) {
+    return schema
+        .validate(
+            body.toString(),
+            InputFormat.JSON,
+            context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)))
+        .stream()
+        .map(Object::toString)
+        .toList();
+  }
+
+  /**
+   * Closes every object schema of the document to the fields it names: the document leaves them
+   * open (clients ignore fields they do not know), the test holds the API to what it names.
+   */
+  private static void close(JsonNode node) {
+    if (node instanceof ObjectNode object
+        && object.path("properties").isObject()
+        && !object.has("additionalProperties")) {
+      object.put("additionalProperties", false);
+    }
+    node.forEach(HttpApiIntegrationTest::close);
+  }
+
+  /** {@code node}, or what it refers to in the document if it is a reference ({@code #/...}). */
+  private static JsonNode resolved(JsonNode document, JsonNode node) {
+    String ref = node.path("$ref").asText();
+    return ref.startsWith("#/") ? document.at(ref.substring(1)) : node;
+  }
+
+  /** A copy of {@code schema} whose references into the document name it ({@code #/...}). */
+  private static JsonNode absoluteRefs(JsonNode schema) {
+    JsonNode copy = schema.deepCopy();
+    absolute(copy);
+    return copy;
+  }
+
+  private static void absolute(JsonNode node) {
+    if (node instanceof ObjectNode object && object.path("$ref").asText().startsWith("#")) {
+      object.put("$ref", OPENAPI_URI + object.path("$ref").asText());
+    }
+    node.forEach(HttpApiIntegrationTest::absolute);
+  }
 
   private static List<String> orderIds(String query) throws Exception {
     JsonNode orders = json(get("/affiliates/aff-1/orders" + query, FINANCE));

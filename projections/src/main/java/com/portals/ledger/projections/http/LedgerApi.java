@@ -25,6 +25,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -55,6 +56,15 @@ public final class LedgerApi {
 
   private static final Logger log = LoggerFactory.getLogger(LedgerApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The OpenAPI 3.1 document of this API, served at {@code GET /openapi.json}: every route of
+   * {@link #routes} but the {@code /internal/...} ones. OpenApiDocumentTest keeps it and the routes
+   * in step, HttpApiIntegrationTest checks real answers against its schemas.
+   */
+  static final String OPENAPI_RESOURCE = "/openapi.json";
+
+  private static final byte[] OPENAPI = openApiDocument();
 
   private final Access access;
   private final Supplier<Health> health;
@@ -97,6 +107,7 @@ public final class LedgerApi {
     config.routes.get("/health", this::health);
     config.routes.get("/health/ready", this::health);
     config.routes.get("/health/live", this::live);
+    config.routes.get("/openapi.json", this::openApi);
     config.routes.get("/metrics", this::metrics);
     config.routes.post("/events", this::postEvents);
     config.routes.get("/affiliates/{id}/balance", this::balance);
@@ -207,6 +218,25 @@ public final class LedgerApi {
   /** Liveness: the process serves HTTP, whatever the state of the ledger. */
   private void live(Context ctx) {
     ctx.json(JSON.createObjectNode().put("status", "UP"));
+  }
+
+  // --- GET /openapi.json
+
+  /** The OpenAPI document of this API, to anyone (like the health checks, without a token). */
+  private void openApi(Context ctx) {
+    ctx.contentType("application/json").result(OPENAPI);
+  }
+
+  private static byte[] openApiDocument() {
+    try (InputStream in = LedgerApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "the OpenAPI document " + OPENAPI_RESOURCE + " is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   // --- POST /events

@@ -1,13 +1,14 @@
 package com.portals.ledger.projections.http;
 
 import io.javalin.Javalin;
+import java.util.List;
 
 /**
  * The ledger's HTTP API (docs/contract.md "HTTP API", see {@link LedgerApi}) on Javalin. {@code GET
  * /health/ready} and {@code GET /health} answer 200 with {@code {"status":"UP", ...}} while both
  * Kafka Streams clients run and 503 with {@code {"status":"DOWN", ..., "error": ...}} otherwise;
- * {@code GET /health/live} answers 200 while the process serves. They are the only endpoints
- * without a token.
+ * {@code GET /health/live} answers 200 while the process serves. They and {@code GET /openapi.json}
+ * (the OpenAPI document of the API) are the only endpoints without a token.
  */
 public final class LedgerHttpServer implements AutoCloseable {
 
@@ -35,6 +36,16 @@ public final class LedgerHttpServer implements AutoCloseable {
             });
     app.start();
     return new LedgerHttpServer(app);
+  }
+
+  /**
+   * Every route the server answers, as method and path ({@code GET /affiliates/{id}/balance}), in
+   * the order they were registered: what the OpenAPI document must describe.
+   */
+  List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(route -> route.endpoint.method.name() + " " + route.endpoint.path)
+        .toList();
   }
 
   /** The port the server listens on. */
