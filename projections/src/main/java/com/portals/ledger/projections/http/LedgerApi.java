@@ -85,7 +85,6 @@ public final class LedgerApi {
     this.clock = clock;
   }
 
-  /** Connects the API to the running read side and publisher. */
   /**
    * What {@code GET /metrics} answers: the Prometheus text exposition, produced on each request by
    * {@code scrape}. Until it is set, the route answers 503.
@@ -94,6 +93,7 @@ public final class LedgerApi {
     this.metrics = scrape;
   }
 
+  /** Connects the API to the running read side and publisher. */
   public void attach(Backend running) {
     backend.set(running);
   }
