@@ -256,7 +256,13 @@ public final class LedgerRuntime implements AutoCloseable {
       started.push(publisher);
       started.push(
           TrafficSimulator.start(
-              publisher, clients(), Clock.systemUTC().instant(), options.simulationSpeed(), 2026L));
+              publisher,
+              clients(),
+              Clock.systemUTC().instant(),
+              options.simulationSpeed(),
+              2026L,
+              rules.withdrawalMinimum().cents(),
+              rules.withdrawalFee().cents()));
     } else if (options.clock() == ClockMode.SYSTEM) {
       EventPublisher publisher = EventPublisher.connect(clients(), serdes);
       started.push(publisher);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.portals.ledger.app.runtime.PeriodicTask;
+import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.avro.ledger.WithdrawalStatus;
 import com.portals.ledger.schemas.clients.KafkaClients;
@@ -17,10 +18,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -36,6 +41,16 @@ import org.slf4j.LoggerFactory;
  * newcomer sees balances move. Every wall-clock second, simulated time advances by {@code speed}
  * seconds; the simulator publishes the clicks, orders, completions, cancellations, refunds and
  * withdrawal requests that fall into that span, then a tick at the new simulated time.
+ *
+ * <p>Affiliates {@code sim-aff-1} to {@code sim-aff-300}, the low numbers far more popular than the
+ * high ones (a cubic skew: the first 30 get about half of the clicks), each click with a tracking
+ * id and the sub-ids {@code af}, {@code cn}, {@code cv}, {@code dp}. Three orders in ten clicks; of
+ * the orders, 80% complete within a month (6% of those then partly refunded), 12% are cancelled,
+ * the rest wait for the 60-day release. Like an affiliate watching its balance, it reads {@code
+ * ledger.balances} and asks, within a few simulated days, for a withdrawal by each affiliate whose
+ * balance is above the minimum (the whole balance, or a part of it); now and then an affiliate
+ * whose balance is not asks anyway, to show a rejection. Like a payment system, it answers each
+ * accepted simulated withdrawal with a payout two simulated days later, one in ten failing.
  *
  * <p>It is an upstream system like any other: it publishes through {@link EventPublisher} and never
  * touches the ledger's state. Its events carry ids of their own ({@code sim-<run>-<n>}).
@@ -53,13 +68,31 @@ public final class TrafficSimulator implements AutoCloseable {
   private static final String[] IBANS = {
     "DE89370400440532013000", "GB29NWBK60161331926819", "FR1420041010050500013M02606"
   };
-  private static final int AFFILIATES = 12;
-  private static final double CLICKS_PER_SIMULATED_HOUR = 6;
+  private static final String[] TRACKING_IDS = {"blog", "social", "newsletter", "video", "coupons"};
+  static final int AFFILIATES = 300;
+  private static final double CLICKS_PER_SIMULATED_HOUR = 120;
+
+  /** An affiliate with a balance above the minimum asks for it within about this long. */
+  private static final Duration WITHDRAWAL_DELAY = Duration.ofDays(3);
+
+  /** About this often, an affiliate whose balance is not above the minimum asks anyway. */
+  private static final Duration HOPELESS_REQUEST_EVERY = Duration.ofDays(7);
 
   private final EventPublisher publisher;
-  private final Consumer<String, byte[]> decisions;
+  private final Consumer<String, byte[]> ledger;
   private final AvroSerde<WithdrawalDecision> decisionSerde =
       LedgerSerdes.singleObject().serde(WithdrawalDecision.class);
+  private final AvroSerde<Balance> balanceSerde = LedgerSerdes.singleObject().serde(Balance.class);
+  private final long minimumCents;
+  private final long feeCents;
+
+  /** Each affiliate's withdrawable balance, as last seen on {@code ledger.balances}. */
+  private final Map<String, Long> balances = new TreeMap<>();
+
+  /** Affiliates with a withdrawal request the ledger has not decided yet. */
+  private final Set<String> asking = new HashSet<>();
+
+  private final Map<String, String> askedBy = new HashMap<>();
   private final Random random;
   private final long speed;
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -71,35 +104,46 @@ public final class TrafficSimulator implements AutoCloseable {
 
   private record Scheduled(Instant at, ObjectNode event) {}
 
-  private TrafficSimulator(
+  TrafficSimulator(
       EventPublisher publisher,
-      Consumer<String, byte[]> decisions,
+      Consumer<String, byte[]> ledger,
       Instant start,
       long speed,
-      long seed) {
+      long seed,
+      long minimumCents,
+      long feeCents) {
     this.publisher = publisher;
-    this.decisions = decisions;
+    this.ledger = ledger;
     this.now = start.truncatedTo(ChronoUnit.SECONDS);
     this.speed = speed;
     this.random = new Random(seed);
+    this.minimumCents = minimumCents;
+    this.feeCents = feeCents;
   }
 
   /**
-   * Starts simulating from {@code start}, {@code speed} simulated seconds per wall-clock second.
-   * Like a payment system, it reads the ledger's withdrawal decisions on {@code bootstrapServers}
-   * and answers each accepted simulated withdrawal with a payout result two simulated days later.
+   * Starts simulating from {@code start}, {@code speed} simulated seconds per wall-clock second,
+   * with the ledger's withdrawal minimum and fee (cents). It reads the ledger's balances and
+   * withdrawal decisions through {@code clients}.
    */
   public static TrafficSimulator start(
-      EventPublisher publisher, KafkaClients clients, Instant start, long speed, long seed) {
+      EventPublisher publisher,
+      KafkaClients clients,
+      Instant start,
+      long speed,
+      long seed,
+      long minimumCents,
+      long feeCents) {
     if (speed < 1) {
       throw new IllegalArgumentException("simulation speed must be at least 1, got " + speed);
     }
     Map<String, Object> config =
         clients.readCommittedConsumer("ledger-simulator-" + UUID.randomUUID(), "latest");
-    KafkaConsumer<String, byte[]> decisions =
+    KafkaConsumer<String, byte[]> ledger =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    decisions.subscribe(List.of(Topics.WITHDRAWAL_DECISIONS.name()));
-    TrafficSimulator simulator = new TrafficSimulator(publisher, decisions, start, speed, seed);
+    ledger.subscribe(List.of(Topics.WITHDRAWAL_DECISIONS.name(), Topics.BALANCES.name()));
+    TrafficSimulator simulator =
+        new TrafficSimulator(publisher, ledger, start, speed, seed, minimumCents, feeCents);
     simulator.publish(simulator.rates());
     simulator.task =
         PeriodicTask.start(
@@ -121,6 +165,7 @@ public final class TrafficSimulator implements AutoCloseable {
     for (int i = 0; i < clicks; i++) {
       visit(now.plusMillis((long) (random.nextDouble() * speed * 1000)));
     }
+    withdrawals(hours);
     while (!future.isEmpty() && !future.peek().at().isAfter(until)) {
       lines.add(future.poll().event().toString());
     }
@@ -132,33 +177,80 @@ public final class TrafficSimulator implements AutoCloseable {
 
   private void step() {
     try {
-      answerAcceptedWithdrawals();
+      readLedger();
       publish(advance());
     } catch (RuntimeException e) {
       log.warn("simulation step failed: {}", e.toString());
     }
   }
 
-  /** Pays out accepted simulated withdrawals, one in ten of them failing, two days later. */
-  private void answerAcceptedWithdrawals() {
-    for (ConsumerRecord<String, byte[]> record : decisions.poll(Duration.ZERO)) {
-      WithdrawalDecision decision = decisionSerde.deserialize(record.topic(), record.value());
-      if (decision.getStatus() != WithdrawalStatus.ACCEPTED
-          || !decision.getWithdrawalId().startsWith("sim-")) {
-        continue;
+  /** Reads the balances and withdrawal decisions the ledger wrote since the last step. */
+  private void readLedger() {
+    for (ConsumerRecord<String, byte[]> record : ledger.poll(Duration.ZERO)) {
+      if (record.topic().equals(Topics.BALANCES.name())) {
+        observe(balanceSerde.deserialize(record.topic(), record.value()));
+      } else {
+        observe(decisionSerde.deserialize(record.topic(), record.value()));
       }
-      synchronized (this) {
-        Instant due = decision.getDecidedAt().plus(Duration.ofDays(2));
-        Instant at = due.isAfter(now) ? due : now.plusSeconds(1);
-        ObjectNode result =
-            random.nextInt(10) == 0
-                ? event("PayoutFailed", at).put("reason", "account closed")
-                : event("PayoutCompleted", at);
-        schedule(
-            at,
-            result
-                .put("withdrawalId", decision.getWithdrawalId())
-                .put("affiliateId", decision.getAffiliateId()));
+    }
+  }
+
+  /** An affiliate's balance as the ledger reports it. */
+  synchronized void observe(Balance balance) {
+    balances.put(balance.getAffiliateId(), balance.getBalanceCents());
+  }
+
+  /**
+   * A withdrawal decision: the affiliate may ask again; an accepted simulated withdrawal is paid
+   * out two simulated days later, one in ten failing.
+   */
+  synchronized void observe(WithdrawalDecision decision) {
+    if (!decision.getWithdrawalId().startsWith("sim-")) {
+      return;
+    }
+    if (decision.getWithdrawalId().equals(askedBy.get(decision.getAffiliateId()))) {
+      asking.remove(decision.getAffiliateId());
+    }
+    if (decision.getStatus() != WithdrawalStatus.ACCEPTED) {
+      return;
+    }
+    Instant due = decision.getDecidedAt().plus(Duration.ofDays(2));
+    Instant at = due.isAfter(now) ? due : now.plusSeconds(1);
+    ObjectNode result =
+        random.nextInt(10) == 0
+            ? event("PayoutFailed", at).put("reason", "account closed")
+            : event("PayoutCompleted", at);
+    schedule(
+        at,
+        result
+            .put("withdrawalId", decision.getWithdrawalId())
+            .put("affiliateId", decision.getAffiliateId()));
+  }
+
+  /**
+   * Over {@code hours} simulated hours: each affiliate whose balance is above the minimum and who
+   * is not already waiting for a decision asks with the chance of doing so within {@link
+   * #WITHDRAWAL_DELAY}; and, about once per {@link #HOPELESS_REQUEST_EVERY}, one whose balance is
+   * not asks for US$20 anyway.
+   */
+  private void withdrawals(double hours) {
+    double ask = 1 - Math.exp(-hours / WITHDRAWAL_DELAY.toHours());
+    for (Map.Entry<String, Long> balance : balances.entrySet()) {
+      long cents = balance.getValue();
+      if (cents > minimumCents
+          && cents > feeCents
+          && !asking.contains(balance.getKey())
+          && random.nextDouble() < ask) {
+        // Mostly the whole balance (no amount), else a part of it that still exceeds the fee.
+        Long amount =
+            random.nextInt(10) < 7 ? null : feeCents + 1 + random.nextLong(cents - feeCents);
+        withdrawal(now.plusSeconds(random.nextLong(speed)), balance.getKey(), amount);
+      }
+    }
+    if (random.nextDouble() < 1 - Math.exp(-hours / HOPELESS_REQUEST_EVERY.toHours())) {
+      String affiliate = affiliate();
+      if (balances.getOrDefault(affiliate, 0L) <= minimumCents && !asking.contains(affiliate)) {
+        withdrawal(now.plusSeconds(random.nextLong(speed)), affiliate, 2000L);
       }
     }
   }
@@ -186,24 +278,28 @@ public final class TrafficSimulator implements AutoCloseable {
   /** A visitor clicks an affiliate link; some of them buy, some of those orders go on. */
   private void visit(Instant clickAt) {
     String session = "sim-" + run + "-s" + (++sequence);
-    String affiliate = "sim-aff-" + (1 + random.nextInt(AFFILIATES));
+    String affiliate = affiliate();
     ObjectNode click =
         event("ClickRecorded", clickAt)
             .put("clickId", id())
             .put("affiliateId", affiliate)
-            .put("trackingId", random.nextBoolean() ? "blog" : "social")
+            .put("trackingId", TRACKING_IDS[random.nextInt(TRACKING_IDS.length)])
             .put("sessionId", session)
             .put("af", "sub" + random.nextInt(5))
             .put("cn", "campaign-" + random.nextInt(3))
+            .put("cv", "creative-" + random.nextInt(4))
+            .put("dp", "page-" + random.nextInt(10))
             .put("promotionType", PROMOTION_TYPES[random.nextInt(PROMOTION_TYPES.length)])
             .put("productId", "p-" + random.nextInt(500));
     schedule(clickAt, click);
     if (random.nextDouble() < 0.3) {
       order(clickAt.plusSeconds(60 + random.nextInt(2 * 3600)), session);
     }
-    if (random.nextDouble() < 0.01) {
-      withdrawal(clickAt.plus(Duration.ofDays(random.nextInt(3))), affiliate);
-    }
+  }
+
+  /** An affiliate, the low numbers far more often than the high ones. */
+  private String affiliate() {
+    return "sim-aff-" + (1 + (int) (AFFILIATES * Math.pow(random.nextDouble(), 3)));
   }
 
   private void order(Instant placedAt, String session) {
@@ -248,11 +344,17 @@ public final class TrafficSimulator implements AutoCloseable {
     // The remaining orders are never completed nor cancelled: the 60-day release handles them.
   }
 
-  private void withdrawal(Instant requestedAt, String affiliate) {
+  private void withdrawal(Instant requestedAt, String affiliate, Long amountCents) {
+    String withdrawalId = "sim-" + run + "-w" + (++sequence);
     ObjectNode requested =
         event("WithdrawalRequested", requestedAt)
-            .put("withdrawalId", "sim-" + run + "-w" + (++sequence))
+            .put("withdrawalId", withdrawalId)
             .put("affiliateId", affiliate);
+    if (amountCents != null) {
+      requested.put("amountCents", amountCents);
+    }
+    asking.add(affiliate);
+    askedBy.put(affiliate, withdrawalId);
     requested
         .putObject("bankAccount")
         .put("iban", IBANS[random.nextInt(IBANS.length)])
@@ -290,6 +392,6 @@ public final class TrafficSimulator implements AutoCloseable {
   @Override
   public void close() {
     task.close();
-    decisions.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    ledger.close(CloseOptions.timeout(Duration.ofSeconds(5)));
   }
 }
