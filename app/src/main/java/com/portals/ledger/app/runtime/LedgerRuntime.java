@@ -4,6 +4,7 @@ import com.portals.ledger.app.broker.EmbeddedBroker;
 import com.portals.ledger.app.cli.CommonOptions;
 import com.portals.ledger.app.cli.Durations;
 import com.portals.ledger.app.cli.Settings;
+import com.portals.ledger.app.sim.SimulationSummary;
 import com.portals.ledger.app.sim.TrafficSimulator;
 import com.portals.ledger.domain.rules.LedgerRules;
 import com.portals.ledger.projections.http.ApiTokens;
@@ -59,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class LedgerRuntime implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LedgerRuntime.class);
+
+  /** How often {@code --simulate} prints its summary line. */
+  private static final Duration SIMULATION_SUMMARY_EVERY = Duration.ofSeconds(10);
 
   /** Where "now" comes from. */
   public enum ClockMode {
@@ -254,7 +258,7 @@ public final class LedgerRuntime implements AutoCloseable {
     if (options.simulate()) {
       EventPublisher publisher = EventPublisher.connect(clients(), serdes);
       started.push(publisher);
-      started.push(
+      TrafficSimulator simulator =
           TrafficSimulator.start(
               publisher,
               clients(),
@@ -262,7 +266,14 @@ public final class LedgerRuntime implements AutoCloseable {
               options.simulationSpeed(),
               2026L,
               rules.withdrawalMinimum().cents(),
-              rules.withdrawalFee().cents()));
+              rules.withdrawalFee().cents());
+      started.push(simulator);
+      started.push(
+          PeriodicTask.start(
+              "ledger-simulation-summary",
+              SIMULATION_SUMMARY_EVERY,
+              SIMULATION_SUMMARY_EVERY,
+              () -> printSummary(out, reads, simulator)));
     } else if (options.clock() == ClockMode.SYSTEM) {
       EventPublisher publisher = EventPublisher.connect(clients(), serdes);
       started.push(publisher);
@@ -286,8 +297,26 @@ public final class LedgerRuntime implements AutoCloseable {
                         + " of new input, at least every "
                         + Durations.format(clockIdleInterval)
                     : "manual (./ledger tick --at INSTANT)"));
+    if (options.simulate()) {
+      out.println(
+          "  Simulated: affiliates sim-aff-1 to sim-aff-"
+              + TrafficSimulator.AFFILIATES
+              + "; a summary every "
+              + Durations.format(SIMULATION_SUMMARY_EVERY)
+              + " below");
+    }
     out.println("Stop with Ctrl-C.");
     out.flush();
+  }
+
+  /** With {@code --simulate}: the simulation's summary line, unless the read side is moving. */
+  private static void printSummary(PrintWriter out, ReadModel reads, TrafficSimulator simulator) {
+    try {
+      out.println(SimulationSummary.line(reads.now(), simulator.published(), reads.localSummary()));
+      out.flush();
+    } catch (RuntimeException e) {
+      log.debug("no simulation summary this time: {}", e.toString());
+    }
   }
 
   private static Duration positiveDuration(Settings settings, String key, String defaultValue) {

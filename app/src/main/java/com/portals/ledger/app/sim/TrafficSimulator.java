@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,7 +70,10 @@ public final class TrafficSimulator implements AutoCloseable {
     "DE89370400440532013000", "GB29NWBK60161331926819", "FR1420041010050500013M02606"
   };
   private static final String[] TRACKING_IDS = {"blog", "social", "newsletter", "video", "coupons"};
-  static final int AFFILIATES = 300;
+
+  /** Affiliates {@code sim-aff-1} to {@code sim-aff-AFFILIATES}. */
+  public static final int AFFILIATES = 300;
+
   private static final double CLICKS_PER_SIMULATED_HOUR = 120;
 
   /** An affiliate with a balance above the minimum asks for it within about this long. */
@@ -93,6 +97,7 @@ public final class TrafficSimulator implements AutoCloseable {
   private final Set<String> asking = new HashSet<>();
 
   private final Map<String, String> askedBy = new HashMap<>();
+  private final AtomicLong published = new AtomicLong();
   private final Random random;
   private final long speed;
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -255,8 +260,14 @@ public final class TrafficSimulator implements AutoCloseable {
     }
   }
 
+  /** Events published so far (ticks included). */
+  public long published() {
+    return published.get();
+  }
+
   private void publish(List<String> lines) {
     Report report = publisher.publish(lines);
+    published.addAndGet(report.accepted());
     report.rejected().forEach(r -> log.warn("simulated event rejected: {}", r.reason()));
   }
 
