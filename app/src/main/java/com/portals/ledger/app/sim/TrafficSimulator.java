@@ -74,6 +74,8 @@ public final class TrafficSimulator implements AutoCloseable {
   /** Affiliates {@code sim-aff-1} to {@code sim-aff-AFFILIATES}. */
   public static final int AFFILIATES = 300;
 
+  private static final String AFFILIATE_PREFIX = "sim-aff-";
+
   private static final double CLICKS_PER_SIMULATED_HOUR = 120;
 
   /** An affiliate with a balance above the minimum asks for it within about this long. */
@@ -200,9 +202,14 @@ public final class TrafficSimulator implements AutoCloseable {
     }
   }
 
-  /** An affiliate's balance as the ledger reports it. */
+  /**
+   * An affiliate's balance as the ledger reports it; only simulated affiliates' count (the
+   * simulator never asks on behalf of an affiliate of a real upstream system).
+   */
   synchronized void observe(Balance balance) {
-    balances.put(balance.getAffiliateId(), balance.getBalanceCents());
+    if (balance.getAffiliateId().startsWith(AFFILIATE_PREFIX)) {
+      balances.put(balance.getAffiliateId(), balance.getBalanceCents());
+    }
   }
 
   /**
@@ -310,7 +317,7 @@ public final class TrafficSimulator implements AutoCloseable {
 
   /** An affiliate, the low numbers far more often than the high ones. */
   private String affiliate() {
-    return "sim-aff-" + (1 + (int) (AFFILIATES * Math.pow(random.nextDouble(), 3)));
+    return AFFILIATE_PREFIX + (1 + (int) (AFFILIATES * Math.pow(random.nextDouble(), 3)));
   }
 
   private void order(Instant placedAt, String session) {

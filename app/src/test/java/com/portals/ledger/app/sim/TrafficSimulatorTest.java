@@ -82,6 +82,7 @@ class TrafficSimulatorTest {
     TrafficSimulator simulator = simulator(2);
     simulator.observe(balance("sim-aff-3", 25_000));
     simulator.observe(balance("sim-aff-4", 1_600));
+    simulator.observe(balance("aff-of-a-real-upstream", 90_000));
 
     List<JsonNode> firstWeek = ofType(run(simulator, 24 * 7), "WithdrawalRequested");
     List<JsonNode> byRich =
@@ -94,6 +95,7 @@ class TrafficSimulatorTest {
         .as(request.toString())
         .isTrue();
     assertThat(firstWeek.size() - byRich.size()).as("requests without a balance").isLessThan(4);
+    assertThat(firstWeek).allMatch(w -> w.path("affiliateId").asText().startsWith("sim-aff-"));
     assertThat(firstWeek)
         .noneMatch(
             w ->
