@@ -15,8 +15,11 @@ import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
+import java.io.ByteArrayInputStream;
 import java.io.StringReader;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -195,6 +199,60 @@ class HttpApiIntegrationTest {
     assertThat(get("/metrics", AFF1).statusCode()).isEqualTo(403);
     assertThat(get("/metrics", null).statusCode()).isEqualTo(401);
     assertThat(get("/affiliates/aff-1/balance", METRICS).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void shouldAnswerNotModifiedToTheETagOfAnUnchangedBalanceOrSummary() throws Exception {
+    for (String path : List.of("/affiliates/aff-1/balance", "/finance/summary")) {
+      // Another test may still be changing the totals: wait for an answer that holds still.
+      await(
+          "304 for the ETag of " + path,
+          () -> {
+            String tag = get(path, FINANCE).headers().firstValue("ETag").orElseThrow();
+            HttpResponse<String> again =
+                API.send(API.request(path, FINANCE).header("If-None-Match", "\"x\", " + tag));
+            return again.statusCode() == 304
+                && again.body().isEmpty()
+                && again.headers().firstValue("ETag").orElse("").equals(tag);
+          });
+      HttpResponse<String> fresh = get(path, FINANCE);
+      HttpResponse<String> stale =
+          API.send(API.request(path, FINANCE).header("If-None-Match", "\"not-this-one\""));
+
+      assertThat(fresh.headers().firstValue("ETag").orElse("")).matches("\"[0-9a-f]{32}\"");
+      assertThat(fresh.headers().firstValue("Cache-Control")).contains("no-cache");
+      assertThat(stale.statusCode()).isEqualTo(200);
+      assertThat(json(stale).isObject()).isTrue();
+    }
+    String now = get("/affiliates/aff-1/balance", FINANCE).headers().firstValue("ETag").get();
+    String before =
+        get("/affiliates/aff-1/balance?asOf=2026-01-01T00:00:00Z", FINANCE)
+            .headers()
+            .firstValue("ETag")
+            .get();
+    assertThat(before).isNotEqualTo(now);
+    // The tag is the answer's, not the caller's: another affiliate's token gets 403, not 304.
+    HttpResponse<String> foreign =
+        API.send(API.request("/affiliates/aff-2/balance", AFF1).header("If-None-Match", "*"));
+    assertThat(foreign.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void shouldCompressLargeAnswersForClientsThatTakeGzip() throws Exception {
+    HttpResponse<byte[]> zipped =
+        HttpClient.newHttpClient()
+            .send(
+                API.request("/metrics", METRICS).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    String plain = get("/metrics", METRICS).body();
+
+    assertThat(zipped.statusCode()).isEqualTo(200);
+    assertThat(zipped.headers().firstValue("Content-Encoding")).contains("gzip");
+    assertThat(zipped.body().length).isLessThan(plain.length() / 3);
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .contains("ledger_time_seconds");
+    }
   }
 
   @Test

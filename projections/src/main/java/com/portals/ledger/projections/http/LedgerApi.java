@@ -24,6 +24,7 @@ import com.portals.ledger.schemas.publish.EventPublisher.Report;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +32,10 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -296,7 +300,7 @@ public final class LedgerApi {
             .get()
             .balance(affiliateId, asOf)
             .orElse(new BalanceView(affiliateId, 0, 0, 0, 0, 0, null, null, 0));
-    writeJson(ctx, json -> Views.balance(json, view, asOf));
+    writeTaggedJson(ctx, json -> Views.balance(json, view, asOf));
   }
 
   private void withdrawals(Context ctx) {
@@ -426,7 +430,7 @@ public final class LedgerApi {
             FinanceSummary.class,
             FinanceSummary::plus);
     Instant now = running.reads().now();
-    writeJson(ctx, json -> Views.summary(json, sum, now));
+    writeTaggedJson(ctx, json -> Views.summary(json, sum, now));
   }
 
   /**
@@ -537,6 +541,51 @@ public final class LedgerApi {
       body.write(json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A small JSON body with a strong {@code ETag} (the first 128 bits of its SHA-256): a client that
+   * sends the tag back in {@code If-None-Match} gets 304 and no body while the answer is unchanged.
+   * {@code Cache-Control: no-cache} lets caches keep it as long as they ask again each time.
+   */
+  private static void writeTaggedJson(Context ctx, JsonWriting body) {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+    try (JsonGenerator json = JSON.getFactory().createGenerator(buffer)) {
+      body.write(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] bytes = buffer.toByteArray();
+    String tag = "\"" + HexFormat.of().formatHex(sha256(bytes), 0, 16) + "\"";
+    ctx.header("ETag", tag);
+    ctx.header("Cache-Control", "no-cache");
+    if (matches(ctx.header("If-None-Match"), tag)) {
+      ctx.status(304);
+      return;
+    }
+    ctx.contentType("application/json").result(bytes);
+  }
+
+  /** Whether an {@code If-None-Match} header names {@code tag} (weakly, as RFC 9110 compares). */
+  static boolean matches(String ifNoneMatch, String tag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String candidate : ifNoneMatch.split(",")) {
+      String trimmed = candidate.strip();
+      if (trimmed.equals("*") || trimmed.equals(tag) || trimmed.equals("W/" + tag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
     }
   }
 

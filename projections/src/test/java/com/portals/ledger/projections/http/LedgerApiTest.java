@@ -207,4 +207,17 @@ class LedgerApiTest {
     assertThat(body.path("error").isTextual()).as(response.body()).isTrue();
     return body.path("error").asText();
   }
+
+  @Test
+  void shouldMatchAnETagTheWayIfNoneMatchNamesIt() {
+    String tag = "\"0123abcd\"";
+
+    assertThat(LedgerApi.matches(tag, tag)).isTrue();
+    assertThat(LedgerApi.matches("\"other\", " + tag, tag)).isTrue();
+    assertThat(LedgerApi.matches("W/" + tag, tag)).isTrue();
+    assertThat(LedgerApi.matches("*", tag)).isTrue();
+    assertThat(LedgerApi.matches(null, tag)).isFalse();
+    assertThat(LedgerApi.matches("\"other\"", tag)).isFalse();
+    assertThat(LedgerApi.matches("0123abcd", tag)).isFalse();
+  }
 }
