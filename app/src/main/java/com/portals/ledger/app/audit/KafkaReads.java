@@ -27,19 +27,27 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * What the audit needs to know of topics: where their partitions end, how far a consumer group got,
- * and their committed records up to a given end.
+ * What the audit (and the metrics' consumer lag) needs to know of topics: where their partitions
+ * end, how far a consumer group got, and their committed records up to a given end.
  */
-final class KafkaReads {
+public final class KafkaReads {
 
-  private static final long TIMEOUT_SECONDS = 60;
+  /** How long the audit waits for Kafka to answer. */
+  private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(60);
 
   private final Admin admin;
   private final KafkaClients clients;
+  private final Duration timeout;
 
   KafkaReads(Admin admin, KafkaClients clients) {
+    this(admin, clients, AUDIT_TIMEOUT);
+  }
+
+  /** Reads through {@code admin}, waiting at most {@code timeout} for each answer. */
+  public KafkaReads(Admin admin, KafkaClients clients, Duration timeout) {
     this.admin = admin;
     this.clients = clients;
+    this.timeout = timeout;
   }
 
   /** Every partition of {@code topics}. */
@@ -55,7 +63,7 @@ final class KafkaReads {
   }
 
   /** The end of each partition a read_committed consumer sees (the last stable offset). */
-  Map<TopicPartition, Long> committedEnds(Collection<TopicPartition> partitions) {
+  public Map<TopicPartition, Long> committedEnds(Collection<TopicPartition> partitions) {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
     Map<TopicPartition, ListOffsetsResultInfo> answer =
@@ -69,7 +77,7 @@ final class KafkaReads {
   }
 
   /** Offsets committed by {@code group} (partitions it never committed are absent). */
-  Map<TopicPartition, Long> groupOffsets(String group) {
+  public Map<TopicPartition, Long> groupOffsets(String group) {
     Map<TopicPartition, OffsetAndMetadata> committed =
         get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
     Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -103,7 +111,7 @@ final class KafkaReads {
         TopicPartition partition = end.getKey();
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (consumer.position(partition) < end.getValue()) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException(
@@ -119,13 +127,14 @@ final class KafkaReads {
     }
   }
 
-  private static <T> T get(KafkaFuture<T> future) {
+  private <T> T get(KafkaFuture<T> future) {
     try {
-      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s", e);
+      throw new IllegalStateException(
+          "Kafka did not answer within " + timeout.toSeconds() + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -1,5 +1,6 @@
 package com.portals.ledger.app.runtime;
 
+import com.portals.ledger.app.audit.KafkaReads;
 import com.portals.ledger.projections.query.FinanceSummary;
 import com.portals.ledger.projections.query.Period;
 import com.portals.ledger.projections.query.ReadModel;
@@ -21,17 +22,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -65,12 +60,14 @@ final class LedgerMetrics implements AutoCloseable {
   /** The ledger's figures are recomputed at most this often. */
   static final Duration REFRESH = Duration.ofSeconds(5);
 
-  private static final long ADMIN_TIMEOUT_SECONDS = 5;
+  /** How long a scrape waits for Kafka to answer about lag. */
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<AutoCloseable> binders = new ArrayList<>();
   private final Admin admin;
+  private final KafkaReads kafka;
   private final Map<String, String> groups;
   private final Supplier<ReadModel> reads;
   private final Clock clock;
@@ -88,6 +85,7 @@ final class LedgerMetrics implements AutoCloseable {
   LedgerMetrics(
       KafkaClients clients, Map<String, String> groups, Supplier<ReadModel> reads, Clock clock) {
     this.admin = Admin.create(clients.admin(Map.of("client.id", "ledger-metrics")));
+    this.kafka = new KafkaReads(admin, clients, ADMIN_TIMEOUT);
     this.groups = groups;
     this.reads = reads;
     this.clock = clock;
@@ -156,7 +154,7 @@ final class LedgerMetrics implements AutoCloseable {
                         MultiGauge.Row.of(
                             Tags.of("side", group.getKey(), "topic", topic), records)));
       }
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       LOG.debug("consumer lag not available: {}", e.toString());
       return;
     }
@@ -164,33 +162,17 @@ final class LedgerMetrics implements AutoCloseable {
   }
 
   /** Per topic, the records after the offsets {@code group} committed, up to the stable end. */
-  private Map<String, Long> lagOf(String group) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin
-            .listConsumerGroupOffsets(group)
-            .partitionsToOffsetAndMetadata()
-            .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    committed.forEach(
-        (partition, offset) -> {
-          if (offset != null) {
-            latest.put(partition, OffsetSpec.latest());
-          }
-        });
+  private Map<String, Long> lagOf(String group) {
+    Map<TopicPartition, Long> committed = kafka.groupOffsets(group);
     Map<String, Long> lags = new TreeMap<>();
-    if (latest.isEmpty()) {
-      return lags;
+    if (!committed.isEmpty()) {
+      kafka
+          .committedEnds(committed.keySet())
+          .forEach(
+              (partition, end) ->
+                  lags.merge(
+                      partition.topic(), Math.max(0, end - committed.get(partition)), Long::sum));
     }
-    admin
-        .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-        .all()
-        .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .forEach(
-            (partition, end) ->
-                lags.merge(
-                    partition.topic(),
-                    Math.max(0, end.offset() - committed.get(partition).offset()),
-                    Long::sum));
     return lags;
   }
 

@@ -19,12 +19,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,10 +93,9 @@ public final class TrafficSimulator implements AutoCloseable {
   /** Each affiliate's withdrawable balance, as last seen on {@code ledger.balances}. */
   private final Map<String, Long> balances = new TreeMap<>();
 
-  /** Affiliates with a withdrawal request the ledger has not decided yet. */
-  private final Set<String> asking = new HashSet<>();
+  /** Affiliates with a withdrawal request the ledger has not decided yet, and its id. */
+  private final Map<String, String> asking = new HashMap<>();
 
-  private final Map<String, String> askedBy = new HashMap<>();
   private final AtomicLong published = new AtomicLong();
   private final Random random;
   private final long speed;
@@ -220,9 +217,7 @@ public final class TrafficSimulator implements AutoCloseable {
     if (!decision.getWithdrawalId().startsWith("sim-")) {
       return;
     }
-    if (decision.getWithdrawalId().equals(askedBy.get(decision.getAffiliateId()))) {
-      asking.remove(decision.getAffiliateId());
-    }
+    asking.remove(decision.getAffiliateId(), decision.getWithdrawalId());
     if (decision.getStatus() != WithdrawalStatus.ACCEPTED) {
       return;
     }
@@ -251,7 +246,7 @@ public final class TrafficSimulator implements AutoCloseable {
       long cents = balance.getValue();
       if (cents > minimumCents
           && cents > feeCents
-          && !asking.contains(balance.getKey())
+          && !asking.containsKey(balance.getKey())
           && random.nextDouble() < ask) {
         // Mostly the whole balance (no amount), else a part of it that still exceeds the fee.
         Long amount =
@@ -261,7 +256,7 @@ public final class TrafficSimulator implements AutoCloseable {
     }
     if (random.nextDouble() < 1 - Math.exp(-hours / HOPELESS_REQUEST_EVERY.toHours())) {
       String affiliate = affiliate();
-      if (balances.getOrDefault(affiliate, 0L) <= minimumCents && !asking.contains(affiliate)) {
+      if (balances.getOrDefault(affiliate, 0L) <= minimumCents && !asking.containsKey(affiliate)) {
         withdrawal(now.plusSeconds(random.nextLong(speed)), affiliate, 2000L);
       }
     }
@@ -371,8 +366,7 @@ public final class TrafficSimulator implements AutoCloseable {
     if (amountCents != null) {
       requested.put("amountCents", amountCents);
     }
-    asking.add(affiliate);
-    askedBy.put(affiliate, withdrawalId);
+    asking.put(affiliate, withdrawalId);
     requested
         .putObject("bankAccount")
         .put("iban", IBANS[random.nextInt(IBANS.length)])

@@ -536,7 +536,12 @@ public final class LedgerApi {
 
   private static void writeJson(Context ctx, JsonWriting body) {
     ctx.contentType("application/json");
-    try (OutputStream out = ctx.outputStream();
+    write(ctx.outputStream(), body);
+  }
+
+  /** Writes {@code body} onto {@code out} and closes it. */
+  private static void write(OutputStream out, JsonWriting body) {
+    try (out;
         JsonGenerator json = JSON.getFactory().createGenerator(out)) {
       body.write(json);
     } catch (IOException e) {
@@ -551,11 +556,7 @@ public final class LedgerApi {
    */
   private static void writeTaggedJson(Context ctx, JsonWriting body) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
-    try (JsonGenerator json = JSON.getFactory().createGenerator(buffer)) {
-      body.write(json);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    write(buffer, body);
     byte[] bytes = buffer.toByteArray();
     String tag = "\"" + HexFormat.of().formatHex(sha256(bytes), 0, 16) + "\"";
     ctx.header("ETag", tag);
