@@ -53,7 +53,7 @@ class FirstSessionIntegrationTest {
 
   @Test
   void shouldShowTheBalancesReadmePromisesAfterEachStepOfTheFirstSession() throws Exception {
-    Path root = repositoryRoot();
+    Path root = TestLedgers.repositoryRoot();
     Map<String, Map<String, List<Long>>> promised = promisedBalances(root.resolve("README.md"));
     assertThat(promised.keySet())
         .as("README's steps")
@@ -75,7 +75,7 @@ class FirstSessionIntegrationTest {
         if (words.get(0).equals("publish")) {
           words.set(1, root.resolve(words.get(1)).toString());
         }
-        TestLedgers.Cli ran = command(words);
+        TestLedgers.Cli ran = TestLedgers.cliOn(kafka.bootstrapServers(), words);
 
         assertThat(ran.exit()).as("%s: %s %s", step.getKey(), ran.out(), ran.err()).isZero();
         for (Map.Entry<String, List<Long>> balance : step.getValue().entrySet()) {
@@ -120,23 +120,5 @@ class FirstSessionIntegrationTest {
       }
     }
     return steps;
-  }
-
-  /** Runs a {@code ledger} command against the test's broker. */
-  private static TestLedgers.Cli command(List<String> words) {
-    List<String> line = new ArrayList<>(words.subList(0, 1));
-    line.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers()));
-    line.addAll(words.subList(1, words.size()));
-    return TestLedgers.cli(line.toArray(String[]::new));
-  }
-
-  /** The checkout: the first directory up from here that holds the example. */
-  private static Path repositoryRoot() {
-    for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
-      if (Files.isRegularFile(at.resolve("examples/first-session.jsonl"))) {
-        return at;
-      }
-    }
-    throw new IllegalStateException("examples/first-session.jsonl not found above the working dir");
   }
 }

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
@@ -624,6 +627,84 @@ class HttpApiIntegrationTest {
   }
 
   @Test
+  void shouldRankTheAffiliatesByBalanceOrEarnedForFinanceOnly() throws Exception {
+    JsonNode byBalance = json(get("/finance/affiliates", FINANCE));
+    List<String> ids = new ArrayList<>();
+    byBalance.forEach(row -> ids.add(row.path("affiliateId").asText()));
+    assertThat(ids).contains("aff-1", "aff-2");
+    for (JsonNode row : byBalance) {
+      JsonNode balance =
+          json(get("/affiliates/" + row.path("affiliateId").asText() + "/balance", FINANCE));
+      for (String field :
+          List.of(
+              "pendingCents",
+              "awaitingRefreshCents",
+              "balanceCents",
+              "withdrawnCents",
+              "feesCents",
+              "nextRefreshAt")) {
+        assertThat(row.path(field)).as(row + " " + field).isEqualTo(balance.path(field));
+      }
+      assertThat(row.path("earnedCents").asLong())
+          .isEqualTo(
+              balance.path("pendingCents").asLong()
+                  + balance.path("awaitingRefreshCents").asLong()
+                  + balance.path("balanceCents").asLong()
+                  + balance.path("withdrawnCents").asLong()
+                  + balance.path("feesCents").asLong());
+    }
+    for (int i = 1; i < byBalance.size(); i++) {
+      assertThat(byBalance.get(i - 1).path("balanceCents").asLong())
+          .isGreaterThanOrEqualTo(byBalance.get(i).path("balanceCents").asLong());
+    }
+    JsonNode topEarner = json(get("/finance/affiliates?sort=earned&limit=1", FINANCE));
+    assertThat(topEarner).hasSize(1);
+    long most = 0;
+    for (JsonNode row : byBalance) {
+      most = Math.max(most, row.path("earnedCents").asLong());
+    }
+    assertThat(topEarner.get(0).path("earnedCents").asLong()).isEqualTo(most);
+
+    assertThat(error(get("/finance/affiliates?sort=income", FINANCE)))
+        .contains("balance or earned");
+    assertThat(get("/finance/affiliates?limit=0", FINANCE).statusCode()).isEqualTo(400);
+    assertThat(get("/finance/affiliates", AFF1).statusCode()).isEqualTo(403);
+    assertThat(get("/finance/affiliates", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldTellATokenWhatItMayDo() throws Exception {
+    assertThat(json(get("/whoami", AFF1)).path("role").asText()).isEqualTo("affiliate");
+    assertThat(json(get("/whoami", AFF1)).path("affiliateId").asText()).isEqualTo("aff-1");
+    assertThat(json(get("/whoami", FINANCE)).path("role").asText()).isEqualTo("finance");
+    assertThat(json(get("/whoami", FINANCE)).path("affiliateId").isNull()).isTrue();
+    assertThat(get("/whoami", null).statusCode()).isEqualTo(401);
+    assertThat(get("/whoami", "not-a-token-of-this-ledger").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldServeTheDashboardAndItsChartLibraryWithoutAToken() throws Exception {
+    HttpResponse<String> page = get("/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("<title>Portals ledger</title>");
+    // Every script and style sheet the page names is served (the WebJar's version included).
+    Matcher asset = Pattern.compile("(?:src|href)=\"(/[^\"]+)\"").matcher(page.body());
+    int assets = 0;
+    while (asset.find()) {
+      HttpResponse<String> served = get(asset.group(1), null);
+      assertThat(served.statusCode()).as(asset.group(1)).isEqualTo(200);
+      assertThat(served.body()).as(asset.group(1)).isNotBlank();
+      assets++;
+    }
+    assertThat(assets).isEqualTo(4);
+    // A path that is neither a route nor a file is still the API's JSON 404.
+    HttpResponse<String> missing = get("/no-such-page", null);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).startsWith("{\"error\":");
+  }
+
+  @Test
   void shouldShowTheLedgerTimeAndTheLastPostedTickToFinanceOnly() throws Exception {
     HttpResponse<String> response = get("/finance/clock", FINANCE);
 
@@ -698,6 +779,14 @@ class HttpApiIntegrationTest {
                 List.of(ApiCall.get("/affiliates/aff-1/journal", AFF1))),
             Map.entry("GET /finance/summary", List.of(ApiCall.get("/finance/summary", FINANCE))),
             Map.entry("GET /finance/clock", List.of(ApiCall.get("/finance/clock", FINANCE))),
+            Map.entry(
+                "GET /whoami",
+                List.of(ApiCall.get("/whoami", AFF1), ApiCall.get("/whoami", METRICS))),
+            Map.entry(
+                "GET /finance/affiliates",
+                List.of(
+                    ApiCall.get("/finance/affiliates", FINANCE),
+                    ApiCall.get("/finance/affiliates?sort=earned&limit=1", FINANCE))),
             Map.entry(
                 "GET /finance/rejections",
                 List.of(

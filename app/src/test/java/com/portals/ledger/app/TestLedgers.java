@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -68,5 +69,23 @@ final class TestLedgers {
     commandLine.setErr(new PrintWriter(err, true));
     int exit = commandLine.execute(args);
     return new Cli(exit, out.toString(), err.toString());
+  }
+
+  /** Runs {@code ledger command...} against {@code bootstrapServers}, given after the verb. */
+  static Cli cliOn(String bootstrapServers, List<String> command) {
+    List<String> line = new ArrayList<>(command.subList(0, 1));
+    line.addAll(List.of("--bootstrap-servers", bootstrapServers));
+    line.addAll(command.subList(1, command.size()));
+    return cli(line.toArray(String[]::new));
+  }
+
+  /** The checkout: the first directory up from the working directory that holds the example. */
+  static Path repositoryRoot() {
+    for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+      if (Files.isRegularFile(at.resolve("examples/first-session.jsonl"))) {
+        return at;
+      }
+    }
+    throw new IllegalStateException("examples/first-session.jsonl not found above the working dir");
   }
 }

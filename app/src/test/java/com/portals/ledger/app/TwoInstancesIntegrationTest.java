@@ -111,6 +111,17 @@ class TwoInstancesIntegrationTest {
       assertThat(summary.path("pendingCents").asLong())
           .isEqualTo(8L * 10 * (AFFILIATES * (AFFILIATES + 1) / 2));
 
+      // The ranking merges both instances' parts: the three largest pending amounts, from either.
+      for (LedgerRuntime instance : List.of(first, second)) {
+        JsonNode ranked =
+            JSON.readTree(get(instance, "/finance/affiliates?sort=earned&limit=3").body());
+        List<String> ids = new ArrayList<>();
+        ranked.forEach(row -> ids.add(row.path("affiliateId").asText()));
+        assertThat(ids)
+            .containsExactly(
+                "aff-" + AFFILIATES, "aff-" + (AFFILIATES - 1), "aff-" + (AFFILIATES - 2));
+      }
+
       JsonNode reconciliation = awaitReconciled(first);
       assertThat(reconciliation.path("affiliates").asLong()).isEqualTo(AFFILIATES);
       assertThat(reconciliation.path("journal").path("pendingCents").asLong())

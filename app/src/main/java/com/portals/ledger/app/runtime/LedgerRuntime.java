@@ -285,7 +285,9 @@ public final class LedgerRuntime implements AutoCloseable {
 
     out.println("Ledger running.");
     out.println("  Kafka:     " + bootstrapServers);
-    out.println("  HTTP API:  http://" + options.httpHost() + ":" + http.port() + "/health");
+    String site = "http://" + options.httpHost() + ":" + http.port();
+    out.println("  HTTP API:  " + site + "/health");
+    out.println("  Dashboard: " + dashboard(site));
     out.println("  Data:      " + dataDir.toAbsolutePath().normalize());
     out.println(
         "  Clock:     "
@@ -307,6 +309,28 @@ public final class LedgerRuntime implements AutoCloseable {
     }
     out.println("Stop with Ctrl-C.");
     out.flush();
+  }
+
+  /**
+   * Where the dashboard is. A simulation's link carries a finance token in its fragment (which the
+   * browser keeps to itself: the page takes it and drops it from the address); otherwise the line
+   * says which file holds the tokens to sign in with.
+   */
+  private String dashboard(String site) {
+    Path file =
+        options.tokensFile() != null
+            ? options.tokensFile()
+            : options.dataDir().resolve("api-tokens");
+    if (options.simulate()) {
+      Optional<String> finance = tokens.anyTokenOf(ApiTokens.Role.FINANCE);
+      if (finance.isPresent()) {
+        return site + "/#token=" + finance.get();
+      }
+    }
+    return site
+        + "/ (sign in with a finance or affiliate token from "
+        + file.toAbsolutePath().normalize()
+        + ")";
   }
 
   /** With {@code --simulate}: the simulation's summary line, unless the read side is moving. */

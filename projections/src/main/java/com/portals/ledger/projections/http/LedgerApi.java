@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.portals.ledger.projections.http.ApiTokens.Grant;
 import com.portals.ledger.projections.http.ApiTokens.Role;
+import com.portals.ledger.projections.query.AffiliateRanking;
 import com.portals.ledger.projections.query.BadRequestException;
 import com.portals.ledger.projections.query.FinanceSummary;
 import com.portals.ledger.projections.query.IncomeReport;
@@ -37,6 +38,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -113,6 +115,7 @@ public final class LedgerApi {
     config.routes.get("/health/live", this::live);
     config.routes.get("/openapi.json", this::openApi);
     config.routes.get("/metrics", this::metrics);
+    config.routes.get("/whoami", this::whoami);
     config.routes.post("/events", this::postEvents);
     config.routes.get("/affiliates/{id}/balance", this::balance);
     config.routes.get("/affiliates/{id}/withdrawals", this::withdrawals);
@@ -122,6 +125,8 @@ public final class LedgerApi {
     config.routes.get("/affiliates/{id}/journal", this::journal);
     config.routes.get("/finance/summary", this::financeSummary);
     config.routes.get("/finance/clock", this::financeClock);
+    config.routes.get("/finance/affiliates", this::affiliates);
+    config.routes.get("/internal/finance/affiliates", this::localAffiliates);
     config.routes.get("/internal/finance/summary", this::localSummary);
     config.routes.get("/finance/reconciliation", this::reconciliation);
     config.routes.get("/finance/rejections", this::rejections);
@@ -197,6 +202,21 @@ public final class LedgerApi {
       throw new StoreUnavailableException("metrics are not ready yet: the ledger is starting");
     }
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(scrape.get());
+  }
+
+  // --- GET /whoami
+
+  /** What the request's token may do: its role, and for an affiliate token whose it is. */
+  private void whoami(Context ctx) {
+    Grant grant = access.authenticate(ctx);
+    writeJson(
+        ctx,
+        json -> {
+          json.writeStartObject();
+          json.writeStringField("role", grant.role().name().toLowerCase(Locale.ROOT));
+          json.writeStringField("affiliateId", grant.affiliateId());
+          json.writeEndObject();
+        });
   }
 
   // --- GET /health
@@ -495,6 +515,34 @@ public final class LedgerApi {
             RejectionPage.class,
             (a, b) -> a.plus(b, query.limit()));
     ctx.json(page);
+  }
+
+  /** The affiliates of every instance, first by balance or by what they earned. */
+  private void affiliates(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    Backend running = backend();
+    AffiliateRanking.Query query =
+        AffiliateRanking.Query.parse(ctx.queryParam("sort"), ctx.queryParam("limit"));
+    AffiliateRanking ranking =
+        everyInstance(
+            ctx,
+            running,
+            running.reads().localRanking(query),
+            "/internal/finance/affiliates"
+                + (ctx.queryString() == null ? "" : "?" + ctx.queryString()),
+            AffiliateRanking.class,
+            (a, b) -> a.plus(b, query));
+    writeJsonArray(
+        ctx, json -> ranking.rows().forEach(row -> write(() -> Views.ranked(json, row))));
+  }
+
+  private void localAffiliates(Context ctx) {
+    access.require(ctx, Role.FINANCE);
+    ctx.json(
+        backend()
+            .reads()
+            .localRanking(
+                AffiliateRanking.Query.parse(ctx.queryParam("sort"), ctx.queryParam("limit"))));
   }
 
   private void localRejections(Context ctx) {

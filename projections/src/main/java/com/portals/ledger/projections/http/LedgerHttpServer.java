@@ -1,6 +1,7 @@
 package com.portals.ledger.projections.http;
 
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import java.util.List;
 
 /**
@@ -33,6 +34,14 @@ public final class LedgerHttpServer implements AutoCloseable {
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.http.prefer405over404 = true;
               api.routes(config);
+              // The dashboard: its page at / (the API's routes come first), uPlot from its WebJar.
+              config.staticFiles.add(
+                  files -> {
+                    files.hostedPath = "/";
+                    files.directory = "/dashboard";
+                    files.location = Location.CLASSPATH;
+                  });
+              config.staticFiles.enableWebjars();
             });
     app.start();
     return new LedgerHttpServer(app);

@@ -7,6 +7,7 @@ import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.TrackedClick;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.money.Money;
+import com.portals.ledger.projections.query.AffiliateRanking;
 import com.portals.ledger.projections.query.FinanceSummary;
 import com.portals.ledger.projections.query.IncomeReport;
 import com.portals.ledger.projections.query.OrderRows;
@@ -168,6 +169,19 @@ final class Views {
     json.writeNumberField("orders", row.orders());
     json.writeNumberField("conversion", row.conversion());
     json.writeNumberField("commissionCents", row.commissionCents());
+    json.writeEndObject();
+  }
+
+  static void ranked(JsonGenerator json, AffiliateRanking.Row row) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("affiliateId", row.affiliateId());
+    json.writeNumberField("pendingCents", row.pendingCents());
+    json.writeNumberField("awaitingRefreshCents", row.awaitingRefreshCents());
+    json.writeNumberField("balanceCents", row.balanceCents());
+    json.writeNumberField("withdrawnCents", row.withdrawnCents());
+    json.writeNumberField("feesCents", row.feesCents());
+    json.writeNumberField("earnedCents", row.earnedCents());
+    json.writeStringField("nextRefreshAt", row.nextRefreshAt());
     json.writeEndObject();
   }
 

@@ -199,6 +199,20 @@ public final class ReadModel {
     return summary.build();
   }
 
+  /** The affiliates this instance holds, first as {@code query} orders them. */
+  public AffiliateRanking localRanking(AffiliateRanking.Query query) {
+    AffiliateRanking.Builder ranking = new AffiliateRanking.Builder(query);
+    Instant now = now();
+    try (KeyValueIterator<String, AccountState> it =
+        store(ProjectionStores.ACCOUNTS, String.class, AccountState.class).all()) {
+      while (it.hasNext()) {
+        AccountState state = it.next().value;
+        ranking.add(view(state, now.isAfter(state.getAsOf()) ? now : state.getAsOf()));
+      }
+    }
+    return ranking.build();
+  }
+
   /** The rejections this instance holds that match {@code query}, in time order. */
   public RejectionPage localRejections(RejectionPage.Query query) {
     RejectionPage.Builder page = new RejectionPage.Builder(query);
