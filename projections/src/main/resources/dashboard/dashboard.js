@@ -45,7 +45,7 @@
     }
   }
 
-  async function api(path, accept) {
+  async function fetchOk(path, accept) {
     const response = await fetch(path, {
       headers: { Authorization: 'Bearer ' + state.token, Accept: accept || 'application/json' },
       cache: 'no-cache',
@@ -59,7 +59,29 @@
       }
       throw new ApiError(response.status, reason);
     }
+    return response;
+  }
+
+  async function api(path, accept) {
+    const response = await fetchOk(path, accept);
     return accept ? response.blob() : response.json();
+  }
+
+  /** The next page's address from a Link header (RFC 8288), or null on the last page. */
+  function nextPage(link) {
+    const match = link && link.match(/<([^>]+)>\s*;\s*rel="next"/);
+    return match ? match[1] : null;
+  }
+
+  /** Every row of a paged list, following its Link headers page by page. */
+  async function apiAll(path) {
+    let rows = [];
+    for (let next = path; next; ) {
+      const response = await fetchOk(next);
+      rows = rows.concat(await response.json());
+      next = nextPage(response.headers.get('Link'));
+    }
+    return rows;
   }
 
   const state = {
@@ -227,9 +249,9 @@
     const [income, traffic, orders, withdrawals, journal] = await Promise.all([
       api(base + '/income?granularity=' + $('granularity').value),
       api(base + '/traffic?groupBy=' + $('group-by').value),
-      api(base + '/orders?' + orderQuery()),
-      api(base + '/withdrawals'),
-      api(base + '/journal'),
+      apiAll(base + '/orders?limit=10000&' + orderQuery()),
+      apiAll(base + '/withdrawals?limit=10000'),
+      apiAll(base + '/journal?limit=10000'),
     ]);
     chart('income', $('income-chart'), [
       { label: 'accrued', stroke: '#f79009', points: { show: true } },
@@ -377,7 +399,7 @@
   ['rank-by', 'granularity', 'group-by'].forEach((id) => $(id).addEventListener('change', again));
   window.addEventListener('hashchange', again);
 
-  window.Dashboard = { money, count, instant, periodStart, sample };
+  window.Dashboard = { money, count, instant, periodStart, sample, nextPage };
 
   // A link may carry the token in its fragment (never sent to a server): taken, then removed.
   const given = window.location.hash.match(/^#token=(.+)$/);

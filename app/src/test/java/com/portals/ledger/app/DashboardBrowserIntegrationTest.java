@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.runtime.LedgerRuntime;
-import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
 import java.io.File;
@@ -68,16 +66,13 @@ class DashboardBrowserIntegrationTest {
 
   @Test
   void shouldShowWhatTheApiAnswersToFinanceAndToAnAffiliateItsOwnAccountOnly() throws Exception {
-    Path tokens =
-        TestLedgers.tokensFile(dir.resolve("run"), FINANCE + " finance", AFF1 + " affiliate aff-1");
     try (LedgerRuntime ledger =
-        TestLedgers.start(
+        TestLedgers.manual(
             dir.resolve("run"),
             kafka.bootstrapServers(),
-            tokens,
-            ClockMode.MANUAL,
             3,
-            Settings.empty())) {
+            FINANCE + " finance",
+            AFF1 + " affiliate aff-1")) {
       ApiClient api = new ApiClient(ledger::httpPort);
       firstSession(api);
       String home = "http://127.0.0.1:" + ledger.httpPort() + "/?refresh=500";
@@ -88,6 +83,9 @@ class DashboardBrowserIntegrationTest {
       assertThat(script("return Dashboard.money(123456)")).isEqualTo("$1,234.56");
       assertThat(script("return Dashboard.money(-150)")).isEqualTo("-$1.50");
       assertThat(script("return Dashboard.money(7)")).isEqualTo("$0.07");
+      assertThat(script("return Dashboard.nextPage('</a/orders?limit=1&cursor=b2>; rel=\"next\"')"))
+          .isEqualTo("/a/orders?limit=1&cursor=b2");
+      assertThat(script("return Dashboard.nextPage(null)")).isNull();
 
       signIn(wait, FINANCE);
       JsonNode summary = json(api, "/finance/summary", FINANCE);

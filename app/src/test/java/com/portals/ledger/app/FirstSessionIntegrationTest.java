@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.runtime.LedgerRuntime;
-import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
 import java.nio.charset.StandardCharsets;
@@ -59,16 +57,8 @@ class FirstSessionIntegrationTest {
         .as("README's steps")
         .containsExactly(
             "publish examples/first-session.jsonl", "tick --at 2026-03-13", "tick --at 2026-04-10");
-    Path tokens = TestLedgers.tokensFile(dir.resolve("run"), FINANCE + " finance");
-
     try (LedgerRuntime ledger =
-        TestLedgers.start(
-            dir.resolve("run"),
-            kafka.bootstrapServers(),
-            tokens,
-            ClockMode.MANUAL,
-            6,
-            Settings.empty())) {
+        TestLedgers.manual(dir.resolve("run"), kafka.bootstrapServers(), 6, FINANCE + " finance")) {
       ApiClient api = new ApiClient(ledger::httpPort);
       for (Map.Entry<String, Map<String, List<Long>>> step : promised.entrySet()) {
         List<String> words = new ArrayList<>(List.of(step.getKey().split(" ")));

@@ -626,6 +626,127 @@ class HttpApiIntegrationTest {
         .isEqualTo("2026-02-20T00:00:00Z");
   }
 
+  private static final List<String> LISTS =
+      List.of("orders", "journal", "withdrawals", "income", "traffic");
+
+  @Test
+  void shouldWalkEveryListPageByPageByTheLinkHeaderAndGetEveryRowOnce() throws Exception {
+    for (String path :
+        List.of(
+            "/affiliates/aff-1/orders",
+            "/affiliates/aff-1/orders?status=COMPLETED",
+            "/affiliates/aff-1/journal",
+            "/affiliates/aff-1/withdrawals",
+            "/affiliates/aff-1/income",
+            "/affiliates/aff-1/traffic?groupBy=af")) {
+      HttpResponse<String> first = get(path, FINANCE);
+      assertThat(first.headers().firstValue("Link")).as(path + ": one page holds it all").isEmpty();
+      JsonNode whole = json(first);
+      assertThat(whole.size()).as(path).isGreaterThan(1);
+      List<JsonNode> walked = new ArrayList<>();
+      int pages = 0;
+      for (String next = path + (path.contains("?") ? "&" : "?") + "limit=1";
+          next != null;
+          pages++) {
+        HttpResponse<String> page = get(next, AFF1);
+        JsonNode rows = json(page);
+        assertThat(page.statusCode()).as(next).isEqualTo(200);
+        assertThat(rows.size()).as(next).isEqualTo(1);
+        rows.forEach(walked::add);
+        next = nextPage(page);
+        if (next != null) {
+          assertThat(next).as("the next page keeps the query").contains("limit=1");
+        }
+      }
+      assertThat(walked).as(path).containsExactlyElementsOf(whole);
+      assertThat(pages).as(path).isEqualTo(whole.size());
+    }
+  }
+
+  @Test
+  void shouldRefuseACursorOfAnotherListOrAffiliateAndALimitOutOfRange() throws Exception {
+    String journalCursor = cursorOf(nextPage(get("/affiliates/aff-1/journal?limit=1", FINANCE)));
+    String ordersCursor = cursorOf(nextPage(get("/affiliates/aff-1/orders?limit=1", FINANCE)));
+
+    assertThat(error(get("/affiliates/aff-1/orders?cursor=" + journalCursor, FINANCE)))
+        .contains("'cursor' is not a cursor of this list");
+    assertThat(error(get("/affiliates/aff-2/orders?cursor=" + ordersCursor, FINANCE)))
+        .contains("'cursor' is not a cursor of this list");
+    assertThat(error(get("/affiliates/aff-1/orders?cursor=%25%25not-base64", FINANCE)))
+        .contains("'cursor'");
+    assertThat(get("/affiliates/aff-1/orders?cursor=" + ordersCursor, FINANCE).statusCode())
+        .isEqualTo(200);
+    for (String list : LISTS) {
+      assertThat(error(get("/affiliates/aff-1/" + list + "?limit=0", FINANCE)))
+          .contains("from 1 to 10000");
+      assertThat(error(get("/affiliates/aff-1/" + list + "?limit=10001", FINANCE)))
+          .contains("from 1 to 10000");
+      assertThat(get("/affiliates/aff-1/" + list + "?format=csv&limit=10001", FINANCE).statusCode())
+          .isEqualTo(200);
+      assertThat(error(get("/affiliates/aff-1/" + list + "?format=xml", FINANCE)))
+          .contains("json or csv");
+    }
+  }
+
+  @Test
+  void shouldAnswerEveryAffiliateListAsCsvByFormatOrByAccept() throws Exception {
+    Map<String, String> headers =
+        Map.of(
+            "orders",
+            "order_id,order_date,transaction_date,status,tracking_id,af,cn,cv,dp,promotion_type,"
+                + "order_amount,commission",
+            "journal",
+            "entry_id,kind,effective_at,causing_event_id,order_id,withdrawal_id,account,amount",
+            "withdrawals",
+            "withdrawal_id,status,amount,fee,payout,reason,requested_amount,message,bank_account,"
+                + "decided_at",
+            "income",
+            "period,accrued,completed,posted,reversed",
+            "traffic",
+            "group,clicks,orders,conversion,commission");
+    for (String list : LISTS) {
+      String path = "/affiliates/aff-1/" + list;
+      HttpResponse<String> byFormat = get(path + "?format=csv", AFF1);
+      HttpResponse<String> byAccept =
+          API.send(API.request(path, AFF1).header("Accept", "text/csv").GET());
+      assertThat(byFormat.statusCode()).as(path).isEqualTo(200);
+      assertThat(byAccept.body()).as(path).isEqualTo(byFormat.body());
+      assertThat(byFormat.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+      assertThat(byFormat.headers().firstValue("Content-Disposition").orElse(""))
+          .isEqualTo("attachment; filename=\"" + list + "-aff-1.csv\"");
+      List<String> lines = byFormat.body().lines().toList();
+      assertThat(lines.get(0)).as(path).isEqualTo(headers.get(list));
+      JsonNode rows = json(get(path, AFF1));
+      int expected = rows.size();
+      if (list.equals("journal")) {
+        expected = 0;
+        for (JsonNode entry : rows) {
+          expected += entry.path("legs").size();
+        }
+      }
+      assertThat(lines).as(path).hasSize(1 + expected);
+    }
+    // A CSV page cut by a limit names the next in Link, as JSON pages do.
+    HttpResponse<String> cut = get("/affiliates/aff-1/journal?format=csv&limit=1", AFF1);
+    assertThat(nextPage(cut)).contains("format=csv").contains("cursor=");
+    assertThat(get("/affiliates/aff-1/journal?format=csv", AFF1).headers().firstValue("Link"))
+        .isEmpty();
+  }
+
+  /** The next page a Link header names (RFC 8288), or null on the last page. */
+  private static String nextPage(HttpResponse<String> page) {
+    Matcher link =
+        Pattern.compile("^<([^>]+)>; rel=\"next\"$")
+            .matcher(page.headers().firstValue("Link").orElse(""));
+    return link.matches() ? link.group(1) : null;
+  }
+
+  private static String cursorOf(String next) {
+    Matcher cursor = Pattern.compile("[?&]cursor=([^&]+)").matcher(next);
+    assertThat(cursor.find()).as(next).isTrue();
+    return cursor.group(1);
+  }
+
   @Test
   void shouldRankTheAffiliatesByBalanceOrEarnedForFinanceOnly() throws Exception {
     JsonNode byBalance = json(get("/finance/affiliates", FINANCE));
@@ -800,6 +921,14 @@ class HttpApiIntegrationTest {
         Map.of(
             "GET /affiliates/{id}/orders text/csv",
             ApiCall.get("/affiliates/aff-1/orders?format=csv", AFF1),
+            "GET /affiliates/{id}/withdrawals text/csv",
+            ApiCall.get("/affiliates/aff-1/withdrawals?format=csv", AFF1),
+            "GET /affiliates/{id}/income text/csv",
+            ApiCall.get("/affiliates/aff-1/income?format=csv", AFF1),
+            "GET /affiliates/{id}/traffic text/csv",
+            ApiCall.get("/affiliates/aff-1/traffic?format=csv", AFF1),
+            "GET /affiliates/{id}/journal text/csv",
+            ApiCall.get("/affiliates/aff-1/journal?format=csv", AFF1),
             "GET /metrics text/plain",
             ApiCall.get("/metrics", METRICS));
 

@@ -57,6 +57,16 @@ final class TestLedgers {
         new PrintWriter(new StringWriter()));
   }
 
+  /**
+   * A ledger on the manual clock under {@code dir}, its tokens file of {@code tokenLines}, as
+   * {@code ledger run --clock manual} starts it.
+   */
+  static LedgerRuntime manual(
+      Path dir, String bootstrapServers, int partitions, String... tokenLines) throws Exception {
+    Path tokens = tokensFile(dir, tokenLines);
+    return start(dir, bootstrapServers, tokens, ClockMode.MANUAL, partitions, Settings.empty());
+  }
+
   /** What a {@code ledger} command run in this JVM did: its exit status and what it printed. */
   record Cli(int exit, String out, String err) {}
 

@@ -104,6 +104,31 @@ class TwoInstancesIntegrationTest {
         remoteForSecond += isLocal(second, affiliate) ? 0 : 1;
       }
       assertThat(remoteForFirst).as("affiliates the first instance forwarded").isPositive();
+      // A forwarded answer keeps its headers: the balance's ETag answers 304 through either.
+      for (int i = 1; i <= AFFILIATES; i++) {
+        String affiliate = "aff-" + i;
+        if (!isLocal(first, affiliate)) {
+          HttpResponse<String> forwarded = get(first, "/affiliates/" + affiliate + "/balance");
+          String tag = forwarded.headers().firstValue("ETag").orElse("");
+          assertThat(tag).as(affiliate + ": the owner's ETag").isNotEmpty();
+          HttpResponse<String> unchanged =
+              http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + first.httpPort()
+                                  + "/affiliates/"
+                                  + affiliate
+                                  + "/balance"))
+                      .header("Authorization", "Bearer " + FINANCE)
+                      .header("If-None-Match", tag)
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(unchanged.statusCode()).as(affiliate).isEqualTo(304);
+          break;
+        }
+      }
       assertThat(remoteForSecond).as("affiliates the second instance forwarded").isPositive();
 
       JsonNode summary = JSON.readTree(get(second, "/finance/summary").body());

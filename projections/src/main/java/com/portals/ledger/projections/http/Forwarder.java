@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -20,6 +21,20 @@ import org.apache.kafka.streams.state.HostInfo;
 final class Forwarder {
 
   static final String FORWARDED_HEADER = "X-Ledger-Forwarded";
+
+  /** What a forwarded request keeps of the client's (the token, and what shapes the answer). */
+  private static final List<String> REQUEST_HEADERS =
+      List.of("Authorization", "Accept", "If-None-Match");
+
+  /** What the client gets back of the answering instance's headers, besides the content type. */
+  private static final List<String> RESPONSE_HEADERS =
+      List.of(
+          "Retry-After",
+          "Link",
+          "ETag",
+          "Cache-Control",
+          "Content-Disposition",
+          "WWW-Authenticate");
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -45,19 +60,20 @@ final class Forwarder {
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(60))
             .header(FORWARDED_HEADER, "true");
-    String authorization = ctx.header("Authorization");
-    if (authorization != null) {
-      request.header("Authorization", authorization);
+    for (String name : REQUEST_HEADERS) {
+      String value = ctx.header(name);
+      if (value != null) {
+        request.header(name, value);
+      }
     }
     try {
       HttpResponse<InputStream> response =
           http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
       ctx.status(response.statusCode());
       response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
-      response
-          .headers()
-          .firstValue("Retry-After")
-          .ifPresent(value -> ctx.header("Retry-After", value));
+      for (String name : RESPONSE_HEADERS) {
+        response.headers().firstValue(name).ifPresent(value -> ctx.header(name, value));
+      }
       ctx.result(response.body());
     } catch (IOException e) {
       throw new StoreUnavailableException(

@@ -43,8 +43,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -324,21 +327,26 @@ public final class LedgerApi {
   }
 
   private void withdrawals(Context ctx) {
-    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    String affiliateId = ctx.pathParam("id");
+    access.requireAffiliate(ctx, affiliateId);
+    boolean csv = csv(ctx);
+    Paging page = Paging.of(ctx, 'w', ReadModel.keysOf(affiliateId), csv);
     Optional<ReadModel> reads = local(ctx);
     if (reads.isPresent()) {
-      writeJsonArray(
+      list(
           ctx,
-          json ->
-              reads
-                  .get()
-                  .withdrawals(
-                      ctx.pathParam("id"), row -> write(() -> Views.withdrawal(json, row))));
+          csv,
+          page,
+          (after, visitor) -> reads.get().withdrawals(affiliateId, after, visitor),
+          row -> true,
+          Views::withdrawal,
+          new CsvList<>("withdrawals-" + affiliateId, Views.WITHDRAWAL_CSV, Views::withdrawalCsv));
     }
   }
 
   private void orders(Context ctx) {
-    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    String affiliateId = ctx.pathParam("id");
+    access.requireAffiliate(ctx, affiliateId);
     OrderQuery query =
         OrderQuery.parse(
             ctx.queryParam("from"),
@@ -347,92 +355,163 @@ public final class LedgerApi {
             ctx.queryParam("trackingId"),
             ctx.queryParam("promotionType"),
             ctx.queryParam("status"));
-    String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
-    if (!format.equals("json") && !format.equals("csv")) {
-      throw new BadRequestException("'format'='" + format + "' must be json or csv");
-    }
+    boolean csv = csv(ctx);
+    Paging page = Paging.of(ctx, 'o', ReadModel.keysOf(affiliateId), csv);
     Optional<ReadModel> reads = local(ctx);
     if (reads.isEmpty()) {
       return;
     }
-    String affiliateId = ctx.pathParam("id");
     Period scan = query.scanPeriod();
-    if (format.equals("csv")) {
-      ctx.contentType("text/csv; charset=utf-8");
-      ctx.header("Content-Disposition", "attachment; filename=\"orders-" + affiliateId + ".csv\"");
-      try (Writer writer = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
-          CSVPrinter csv = new CSVPrinter(writer, Views.ORDER_CSV)) {
-        reads
-            .get()
-            .ordersPlaced(
-                affiliateId,
-                scan.from(),
-                scan.to(),
-                order -> {
-                  if (query.matches(order)) {
-                    Views.orderCsv(csv, order);
-                  }
-                });
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return;
-    }
-    writeJsonArray(
+    list(
         ctx,
-        json ->
-            reads
-                .get()
-                .ordersPlaced(
-                    affiliateId,
-                    scan.from(),
-                    scan.to(),
-                    order -> {
-                      if (query.matches(order)) {
-                        write(() -> Views.order(json, order));
-                      }
-                    }));
+        csv,
+        page,
+        (after, visitor) ->
+            reads.get().ordersPlaced(affiliateId, scan.from(), scan.to(), after, visitor),
+        query::matches,
+        Views::order,
+        new CsvList<>("orders-" + affiliateId, Views.ORDER_CSV, Views::orderCsv));
   }
 
   private void income(Context ctx) {
-    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    String affiliateId = ctx.pathParam("id");
+    access.requireAffiliate(ctx, affiliateId);
     Period period = Period.parse(ctx.queryParam("from"), ctx.queryParam("to"));
     IncomeReport report =
         new IncomeReport(IncomeReport.Granularity.parse(ctx.queryParam("granularity")));
+    boolean csv = csv(ctx);
+    Paging page = Paging.of(ctx, 'i', null, csv);
     Optional<ReadModel> reads = local(ctx);
     if (reads.isEmpty()) {
       return;
     }
-    reads.get().journalBetween(ctx.pathParam("id"), period.from(), period.to(), report::add);
-    writeJsonArray(ctx, json -> report.rows().forEach(row -> write(() -> Views.income(json, row))));
+    reads.get().journalBetween(affiliateId, period.from(), period.to(), report::add);
+    rows(
+        ctx,
+        csv,
+        page.of(ctx, report.rows(), IncomeReport.Row::period),
+        Views::income,
+        new CsvList<>("income-" + affiliateId, Views.INCOME_CSV, Views::incomeCsv));
   }
 
   private void traffic(Context ctx) {
-    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    String affiliateId = ctx.pathParam("id");
+    access.requireAffiliate(ctx, affiliateId);
     Period period = Period.parse(ctx.queryParam("from"), ctx.queryParam("to"));
     TrafficReport report = new TrafficReport(TrafficReport.field(ctx.queryParam("groupBy")));
+    boolean csv = csv(ctx);
+    Paging page = Paging.of(ctx, 't', null, csv);
     Optional<ReadModel> reads = local(ctx);
     if (reads.isEmpty()) {
       return;
     }
-    String affiliateId = ctx.pathParam("id");
     reads.get().clicks(affiliateId, period.from(), period.to(), report::addClick);
     reads.get().ordersPlaced(affiliateId, period.from(), period.to(), report::addOrder);
-    writeJsonArray(
-        ctx, json -> report.rows().forEach(row -> write(() -> Views.traffic(json, row))));
+    rows(
+        ctx,
+        csv,
+        page.of(ctx, report.rows(), TrafficReport.Row::group),
+        Views::traffic,
+        new CsvList<>("traffic-" + affiliateId, Views.TRAFFIC_CSV, Views::trafficCsv));
   }
 
   private void journal(Context ctx) {
-    access.requireAffiliate(ctx, ctx.pathParam("id"));
+    String affiliateId = ctx.pathParam("id");
+    access.requireAffiliate(ctx, affiliateId);
+    boolean csv = csv(ctx);
+    Paging page = Paging.of(ctx, 'j', ReadModel.keysOf(affiliateId), csv);
     Optional<ReadModel> reads = local(ctx);
     if (reads.isPresent()) {
-      writeJsonArray(
+      list(
           ctx,
-          json ->
-              reads
-                  .get()
-                  .journal(
-                      ctx.pathParam("id"), entry -> write(() -> Views.journalEntry(json, entry))));
+          csv,
+          page,
+          (after, visitor) -> reads.get().journal(affiliateId, after, visitor),
+          entry -> true,
+          Views::journalEntry,
+          new CsvList<>("journal-" + affiliateId, Views.JOURNAL_CSV, Views::journalCsv));
+    }
+  }
+
+  // --- lists: a page at a time, as JSON or CSV
+
+  /** How a list is written as CSV: the download's name, the header, one row's records. */
+  private record CsvList<V>(String name, CSVFormat format, CsvRow<V> row) {}
+
+  private interface JsonRow<V> {
+    void write(JsonGenerator json, V row) throws IOException;
+  }
+
+  private interface CsvRow<V> {
+    void write(CSVPrinter csv, V row) throws IOException;
+  }
+
+  /**
+   * Whether the answer is CSV: {@code format=csv}, or no {@code format} and an {@code Accept}
+   * header naming {@code text/csv}.
+   */
+  private static boolean csv(Context ctx) {
+    String format = ctx.queryParam("format");
+    if (format == null || format.isBlank()) {
+      String accept = ctx.header("Accept");
+      return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
+    }
+    return switch (format.strip()) {
+      case "json" -> false;
+      case "csv" -> true;
+      default -> throw new BadRequestException("'format'='" + format + "' must be json or csv");
+    };
+  }
+
+  /** A page of a list kept in a store: announced by {@code Link}, then streamed. */
+  private static <V> void list(
+      Context ctx,
+      boolean csv,
+      Paging page,
+      Paging.Scan<V> scan,
+      Predicate<V> matches,
+      JsonRow<V> json,
+      CsvList<V> csvList) {
+    Optional<Bytes> end = page.announce(ctx, scan, matches);
+    if (csv) {
+      writeCsv(
+          ctx,
+          csvList,
+          printer ->
+              page.stream(
+                  scan, matches, end, row -> write(() -> csvList.row().write(printer, row))));
+    } else {
+      writeJsonArray(
+          ctx, out -> page.stream(scan, matches, end, row -> write(() -> json.write(out, row))));
+    }
+  }
+
+  /** A page of a report computed in memory. */
+  private static <V> void rows(
+      Context ctx, boolean csv, List<V> rows, JsonRow<V> json, CsvList<V> csvList) {
+    if (csv) {
+      writeCsv(
+          ctx,
+          csvList,
+          printer -> rows.forEach(row -> write(() -> csvList.row().write(printer, row))));
+    } else {
+      writeJsonArray(ctx, out -> rows.forEach(row -> write(() -> json.write(out, row))));
+    }
+  }
+
+  private interface CsvWriting {
+    void write(CSVPrinter csv) throws IOException;
+  }
+
+  /** A CSV download, written record by record onto the response. */
+  private static void writeCsv(Context ctx, CsvList<?> list, CsvWriting body) {
+    ctx.contentType("text/csv; charset=utf-8");
+    ctx.header("Content-Disposition", "attachment; filename=\"" + list.name() + ".csv\"");
+    try (Writer writer = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
+        CSVPrinter printer = new CSVPrinter(writer, list.format())) {
+      body.write(printer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -52,7 +52,95 @@ final class Views {
           .setRecordSeparator("\n")
           .get();
 
+  /** CSV of withdrawals: one record per decision row, amounts in dollars. */
+  static final CSVFormat WITHDRAWAL_CSV =
+      csv(
+          "withdrawal_id",
+          "status",
+          "amount",
+          "fee",
+          "payout",
+          "reason",
+          "requested_amount",
+          "message",
+          "bank_account",
+          "decided_at");
+
+  /** CSV of the journal: one record per leg, so that each entry's amounts sum to zero. */
+  static final CSVFormat JOURNAL_CSV =
+      csv(
+          "entry_id",
+          "kind",
+          "effective_at",
+          "causing_event_id",
+          "order_id",
+          "withdrawal_id",
+          "account",
+          "amount");
+
+  static final CSVFormat INCOME_CSV = csv("period", "accrued", "completed", "posted", "reversed");
+
+  static final CSVFormat TRAFFIC_CSV = csv("group", "clicks", "orders", "conversion", "commission");
+
   private Views() {}
+
+  private static CSVFormat csv(String... columns) {
+    return CSVFormat.DEFAULT.builder().setHeader(columns).setRecordSeparator("\n").get();
+  }
+
+  private static String dollars(long cents) {
+    return Money.cents(cents).toDollars();
+  }
+
+  private static String instantCell(Instant at) {
+    return at == null ? "" : at.toString();
+  }
+
+  static void withdrawalCsv(CSVPrinter csv, WithdrawalDecision w) throws IOException {
+    csv.printRecord(
+        CsvCells.text(w.getWithdrawalId()),
+        w.getStatus().name(),
+        dollars(w.getAmountCents()),
+        dollars(w.getFeeCents()),
+        dollars(w.getPayoutCents()),
+        CsvCells.text(w.getReason()),
+        w.getRequestedAmountCents() == null ? "" : dollars(w.getRequestedAmountCents()),
+        CsvCells.text(w.getMessage()),
+        CsvCells.text(w.getBankAccountMasked()),
+        instantCell(w.getDecidedAt()));
+  }
+
+  static void journalCsv(CSVPrinter csv, JournalEntry e) throws IOException {
+    for (JournalLeg leg : e.getLegs()) {
+      csv.printRecord(
+          CsvCells.text(e.getEntryId()),
+          e.getKind().name(),
+          instantCell(e.getEffectiveAt()),
+          CsvCells.text(e.getCausingEventId()),
+          CsvCells.text(e.getOrderId()),
+          CsvCells.text(e.getWithdrawalId()),
+          CsvCells.text(leg.getAccount()),
+          dollars(leg.getAmountCents()));
+    }
+  }
+
+  static void incomeCsv(CSVPrinter csv, IncomeReport.Row row) throws IOException {
+    csv.printRecord(
+        row.period(),
+        dollars(row.accruedCents()),
+        dollars(row.completedCents()),
+        dollars(row.postedCents()),
+        dollars(row.reversedCents()));
+  }
+
+  static void trafficCsv(CSVPrinter csv, TrafficReport.Row row) throws IOException {
+    csv.printRecord(
+        CsvCells.text(row.group()),
+        row.clicks(),
+        row.orders(),
+        row.conversion(),
+        dollars(row.commissionCents()));
+  }
 
   /** A balance; {@code asOf} (null for now) is repeated in the answer when asked for. */
   static void balance(JsonGenerator json, BalanceView b, Instant asOf) throws IOException {

@@ -88,18 +88,7 @@ public record AffiliateRanking(List<Row> rows) {
                   throw new BadRequestException("'sort'='" + sort + "' must be balance or earned");
             };
       }
-      int rows = DEFAULT_LIMIT;
-      if (limit != null && !limit.isBlank()) {
-        try {
-          rows = Integer.parseInt(limit.strip());
-        } catch (NumberFormatException e) {
-          rows = 0;
-        }
-        if (rows < 1 || rows > MAX_LIMIT) {
-          throw new BadRequestException(
-              "'limit'='" + limit + "' must be a whole number from 1 to " + MAX_LIMIT);
-        }
-      }
+      int rows = Limits.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
       return new Query(order, rows);
     }
   }

@@ -57,6 +57,19 @@ public final class ReadModel {
       Instant asOf,
       long entries) {}
 
+  /**
+   * Receives a scan's entries in key order with their store keys (what a page's cursor names), and
+   * answers whether to go on.
+   */
+  public interface Visitor<V> {
+    boolean visit(Bytes key, V value);
+  }
+
+  /** What every key of the affiliate starts with, in each store of an affiliate's rows. */
+  public static Bytes keysOf(String affiliateId) {
+    return ProjectionStores.prefix(affiliateId);
+  }
+
   /** The ledger's time: the latest clock tick it has read (EPOCH before the first). */
   public Instant now() {
     Long now = store(ProjectionStores.CLOCK, String.class, Long.class).get(ProjectionStores.NOW);
@@ -123,12 +136,25 @@ public final class ReadModel {
 
   /** Every withdrawal of the affiliate, latest decision each. */
   public void withdrawals(String affiliateId, Consumer<WithdrawalDecision> sink) {
-    scanPrefix(ProjectionStores.WITHDRAWALS, WithdrawalDecision.class, affiliateId, sink);
+    withdrawals(affiliateId, null, everything(sink));
+  }
+
+  /** The affiliate's withdrawals with keys after {@code after} (null: all), until told to stop. */
+  public void withdrawals(String affiliateId, Bytes after, Visitor<WithdrawalDecision> visitor) {
+    scanAffiliate(
+        ProjectionStores.WITHDRAWALS, WithdrawalDecision.class, affiliateId, after, visitor);
   }
 
   /** The affiliate's journal, oldest entry first. */
   public void journal(String affiliateId, Consumer<JournalEntry> sink) {
-    scanPrefix(ProjectionStores.JOURNAL, JournalEntry.class, affiliateId, sink);
+    journal(affiliateId, null, everything(sink));
+  }
+
+  /**
+   * The affiliate's journal entries after the key {@code after} (null: all), until told to stop.
+   */
+  public void journal(String affiliateId, Bytes after, Visitor<JournalEntry> visitor) {
+    scanAffiliate(ProjectionStores.JOURNAL, JournalEntry.class, affiliateId, after, visitor);
   }
 
   /** Journal entries effective in [{@code from}, {@code to}), in effective order. */
@@ -166,12 +192,28 @@ public final class ReadModel {
    */
   public void ordersPlaced(
       String affiliateId, Instant from, Instant to, Consumer<OrderState> sink) {
-    scanTime(ProjectionStores.ORDERS, OrderState.class, affiliateId, from, to, sink);
+    ordersPlaced(affiliateId, from, to, null, everything(sink));
+  }
+
+  /**
+   * The affiliate's orders placed in [{@code from}, {@code to}) (either may be null) with keys
+   * after {@code after} (null: from the first), by order time, until told to stop.
+   */
+  public void ordersPlaced(
+      String affiliateId, Instant from, Instant to, Bytes after, Visitor<OrderState> visitor) {
+    scanTime(ProjectionStores.ORDERS, OrderState.class, affiliateId, from, to, after, visitor);
   }
 
   /** Clicks on the affiliate's links in [{@code from}, {@code to}) (either may be null). */
   public void clicks(String affiliateId, Instant from, Instant to, Consumer<ClickRecorded> sink) {
-    scanTime(ProjectionStores.CLICKS, ClickRecorded.class, affiliateId, from, to, sink);
+    scanTime(
+        ProjectionStores.CLICKS,
+        ClickRecorded.class,
+        affiliateId,
+        from,
+        to,
+        null,
+        everything(sink));
   }
 
   /** What this instance holds, summed. */
@@ -261,19 +303,17 @@ public final class ReadModel {
     return report.build();
   }
 
-  private <V> void scanPrefix(
-      String storeName, Class<V> type, String affiliateId, Consumer<V> sink) {
+  private static <V> Visitor<V> everything(Consumer<V> sink) {
+    return (key, value) -> {
+      sink.accept(value);
+      return true;
+    };
+  }
+
+  private <V> void scanAffiliate(
+      String storeName, Class<V> type, String affiliateId, Bytes after, Visitor<V> visitor) {
     Bytes prefix = ProjectionStores.prefix(affiliateId);
-    Bytes upper = Keys.afterPrefix(prefix);
-    ReadOnlyKeyValueStore<Bytes, V> store = store(storeName, Bytes.class, type);
-    try (KeyValueIterator<Bytes, V> it = store.range(prefix, upper)) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, V> entry = it.next();
-        if (entry.key.compareTo(upper) < 0) {
-          sink.accept(entry.value);
-        }
-      }
-    }
+    scan(storeName, type, prefix, Keys.afterPrefix(prefix), after, visitor);
   }
 
   private <V> void scanTime(
@@ -282,7 +322,8 @@ public final class ReadModel {
       String affiliateId,
       Instant from,
       Instant to,
-      Consumer<V> sink) {
+      Bytes after,
+      Visitor<V> visitor) {
     Bytes lower =
         from == null
             ? ProjectionStores.prefix(affiliateId)
@@ -291,12 +332,28 @@ public final class ReadModel {
         to == null
             ? Keys.afterPrefix(ProjectionStores.prefix(affiliateId))
             : ProjectionStores.at(affiliateId, to);
+    scan(storeName, type, lower, upper, after, visitor);
+  }
+
+  /**
+   * The entries with keys in [{@code lower}, {@code upper}) and after {@code after} (when given),
+   * in key order, until the visitor says stop.
+   */
+  private <V> void scan(
+      String storeName, Class<V> type, Bytes lower, Bytes upper, Bytes after, Visitor<V> visitor) {
+    Bytes start = after != null && after.compareTo(lower) > 0 ? after : lower;
+    if (start.compareTo(upper) >= 0) {
+      return;
+    }
     ReadOnlyKeyValueStore<Bytes, V> store = store(storeName, Bytes.class, type);
-    try (KeyValueIterator<Bytes, V> it = store.range(lower, upper)) {
+    try (KeyValueIterator<Bytes, V> it = store.range(start, upper)) {
       while (it.hasNext()) {
         KeyValue<Bytes, V> entry = it.next();
-        if (entry.key.compareTo(upper) < 0) {
-          sink.accept(entry.value);
+        if (entry.key.compareTo(upper) >= 0) {
+          return;
+        }
+        if (!entry.key.equals(after) && !visitor.visit(entry.key, entry.value)) {
+          return;
         }
       }
     }

@@ -109,18 +109,7 @@ public record RejectionPage(long total, Map<String, Long> counts, List<Row> reje
 
     public static Query parse(
         String from, String to, String reasonCode, String sourceTopic, String limit) {
-      int rows = DEFAULT_LIMIT;
-      if (limit != null && !limit.isBlank()) {
-        try {
-          rows = Integer.parseInt(limit.strip());
-        } catch (NumberFormatException e) {
-          rows = -1;
-        }
-        if (rows < 1 || rows > MAX_LIMIT) {
-          throw new BadRequestException(
-              "'limit'='" + limit + "' must be a whole number from 1 to " + MAX_LIMIT);
-        }
-      }
+      int rows = Limits.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
       return new Query(
           Period.parse(from, to), blankToNull(reasonCode), blankToNull(sourceTopic), rows);
     }
