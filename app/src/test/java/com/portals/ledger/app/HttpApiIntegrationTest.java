@@ -594,7 +594,12 @@ class HttpApiIntegrationTest {
                 + "\n{\"type\":\"OrderCompleted\",\"eventId\":\"z\",\"occurredAt\":\"2026-01-20T08:00:00Z\"}\nnot json");
 
     assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
     JsonNode body = json(response);
+    assertThat(body.path("code").asText()).isEqualTo("EVENTS_REJECTED");
+    assertThat(body.path("status").asInt()).isEqualTo(400);
+    assertThat(body.path("detail")).isEqualTo(body.path("error"));
     assertThat(body.path("accepted").asInt()).isEqualTo(1);
     assertThat(body.path("rejected")).hasSize(2);
     assertThat(body.path("rejected").get(0).path("line").asInt()).isEqualTo(2);
@@ -822,7 +827,7 @@ class HttpApiIntegrationTest {
     // A path that is neither a route nor a file is still the API's JSON 404.
     HttpResponse<String> missing = get("/no-such-page", null);
     assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(missing.body()).startsWith("{\"error\":");
+    assertThat(json(missing).path("code").asText()).isEqualTo("NO_SUCH_ENDPOINT");
   }
 
   @Test

@@ -26,14 +26,15 @@ final class Access {
   Grant authenticate(Context ctx) {
     String header = ctx.header("Authorization");
     if (header == null || header.isBlank()) {
-      throw ApiException.unauthorized("missing Authorization: Bearer <token>");
+      throw ApiException.unauthorized("MISSING_TOKEN", "missing Authorization: Bearer <token>");
     }
     if (!header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
-      throw ApiException.unauthorized("Authorization must be 'Bearer <token>'");
+      throw ApiException.unauthorized(
+          "MALFORMED_AUTHORIZATION", "Authorization must be 'Bearer <token>'");
     }
     return tokens
         .lookup(header.substring(BEARER.length()).strip())
-        .orElseThrow(() -> ApiException.unauthorized("unknown token"));
+        .orElseThrow(() -> ApiException.unauthorized("UNKNOWN_TOKEN", "unknown token"));
   }
 
   /** The request's grant, which must have one of {@code roles}. */
@@ -43,6 +44,7 @@ final class Access {
       return grant;
     }
     throw ApiException.forbidden(
+        "ROLE_NOT_ALLOWED",
         "a "
             + grant.role().name().toLowerCase(Locale.ROOT)
             + " token may not do this; it takes "
@@ -55,7 +57,8 @@ final class Access {
   Grant requireAffiliate(Context ctx, String affiliateId) {
     Grant grant = require(ctx, Role.FINANCE, Role.AFFILIATE);
     if (grant.role() == Role.AFFILIATE && !grant.affiliateId().equals(affiliateId)) {
-      throw ApiException.forbidden("an affiliate token sees its own affiliate only");
+      throw ApiException.forbidden(
+          "OTHER_AFFILIATE", "an affiliate token sees its own affiliate only");
     }
     return grant;
   }

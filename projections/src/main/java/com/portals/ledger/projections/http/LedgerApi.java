@@ -25,6 +25,7 @@ import com.portals.ledger.schemas.publish.EventPublisher.Report;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,23 +136,34 @@ public final class LedgerApi {
     config.routes.get("/finance/rejections", this::rejections);
     config.routes.get("/internal/finance/rejections", this::localRejections);
     config.routes.get("/internal/finance/reconciliation", this::localReconciliation);
-    config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-    config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+    config.routes.exception(
+        ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+    config.routes.exception(
+        BadRequestException.class, (e, ctx) -> error(ctx, 400, e.code(), e.getMessage()));
     config.routes.exception(
         StoreUnavailableException.class,
         (e, ctx) -> {
           ctx.header("Retry-After", "1");
-          error(ctx, 503, e.getMessage());
+          error(ctx, 503, UNAVAILABLE, e.getMessage());
         });
     config.routes.exception(
         HttpResponseException.class,
-        (e, ctx) -> error(ctx, e.getStatus(), reason(ctx, e.getStatus(), e.getMessage())));
+        (e, ctx) ->
+            error(
+                ctx,
+                e.getStatus(),
+                codeOf(e.getStatus()),
+                reason(ctx, e.getStatus(), e.getMessage())));
     config.routes.exception(
         Exception.class,
         (e, ctx) -> {
           String incident = UUID.randomUUID().toString();
           log.error("{} {} failed (incident {})", ctx.method(), ctx.path(), incident, e);
-          error(ctx, 500, "internal error (incident " + incident + ", see the server log)");
+          error(
+              ctx,
+              500,
+              INTERNAL_ERROR,
+              "internal error (incident " + incident + ", see the server log)");
         });
     // Javalin's own answers for an unknown path or method are plain text; the API speaks JSON.
     for (int status : new int[] {404, 405}) {
@@ -161,10 +173,25 @@ public final class LedgerApi {
           ctx -> {
             String answer = ctx.result();
             if (answer == null || !answer.startsWith("{")) {
-              error(ctx, status, reason(ctx, status, answer));
+              error(ctx, status, codeOf(status), reason(ctx, status, answer));
             }
           });
     }
+  }
+
+  /** Codes of the API's own refusals (the others come with their exceptions). */
+  static final String UNAVAILABLE = "UNAVAILABLE";
+
+  static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+
+  /** The code of one of Javalin's own refusals. */
+  private static String codeOf(int status) {
+    return switch (status) {
+      case 404 -> "NO_SUCH_ENDPOINT";
+      case 405 -> "METHOD_NOT_ALLOWED";
+      case 413 -> "BODY_TOO_LARGE";
+      default -> status >= 500 ? INTERNAL_ERROR : "HTTP_" + status;
+    };
   }
 
   /** The reason for one of Javalin's own refusals, in the API's words where they help. */
@@ -180,12 +207,36 @@ public final class LedgerApi {
     };
   }
 
-  private static void error(Context ctx, int status, String message) {
+  /**
+   * An error as problem details (RFC 9457, {@code application/problem+json}): {@code type} {@code
+   * about:blank} with the status' own {@code title}, the reason in {@code detail}, the path in
+   * {@code instance}, and two members of the API's own: {@code code}, machine-readable, and {@code
+   * error}, the reason again (the field every error body has carried).
+   */
+  private static void error(Context ctx, int status, String code, String message) {
+    error(ctx, problem(ctx, status, code, message));
+  }
+
+  private static ObjectNode problem(Context ctx, int status, String code, String message) {
+    return JSON.createObjectNode()
+        .put("type", "about:blank")
+        .put("title", HttpStatus.forStatus(status).getMessage())
+        .put("status", status)
+        .put("detail", message)
+        .put("instance", ctx.path())
+        .put("code", code)
+        .put("error", message);
+  }
+
+  private static void error(Context ctx, ObjectNode problem) {
+    int status = problem.path("status").asInt();
     if (status == 401) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
-    ctx.status(status).json(JSON.createObjectNode().put("error", message));
+    ctx.status(status).contentType(PROBLEM_JSON).result(problem.toString());
   }
+
+  static final String PROBLEM_JSON = "application/problem+json";
 
   private Backend backend() {
     Backend running = backend.get();
@@ -273,21 +324,30 @@ public final class LedgerApi {
     String body = ctx.body();
     if (body.isBlank()) {
       throw new BadRequestException(
-          "the body is empty: send JSON lines of docs/contract.md events");
+          "EMPTY_BODY", "the body is empty: send JSON lines of docs/contract.md events");
     }
     List<String> lines = body.lines().toList();
     ClockPolicy.Posting posting = clock.posting(grant);
     Report report = backend().publisher().publish(lines, posting);
     posting.published(report);
-    ObjectNode answer = JSON.createObjectNode().put("accepted", report.accepted());
+    ObjectNode answer =
+        report.allAccepted()
+            ? JSON.createObjectNode()
+            : problem(
+                ctx,
+                400,
+                "EVENTS_REJECTED",
+                report.rejected().size() + " of " + lines.size() + " lines rejected");
+    answer.put("accepted", report.accepted());
     ArrayNode rejected = answer.putArray("rejected");
     for (RejectedLine line : report.rejected()) {
       rejected.addObject().put("line", line.line()).put("reason", line.reason());
     }
-    if (!report.allAccepted()) {
-      answer.put("error", report.rejected().size() + " of " + lines.size() + " lines rejected");
+    if (report.allAccepted()) {
+      ctx.json(answer);
+    } else {
+      error(ctx, answer);
     }
-    ctx.status(report.allAccepted() ? 200 : 400).json(answer);
   }
 
   // --- affiliate endpoints
@@ -316,7 +376,7 @@ public final class LedgerApi {
     }
     String affiliateId = ctx.pathParam("id");
     if (!reads.get().hasAccount(affiliateId)) {
-      throw ApiException.notFound("affiliate " + affiliateId + " has no account");
+      throw ApiException.notFound("NO_ACCOUNT", "affiliate " + affiliateId + " has no account");
     }
     BalanceView view =
         reads

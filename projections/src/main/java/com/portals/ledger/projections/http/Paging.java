@@ -84,6 +84,7 @@ final class Paging {
         || bytes[0] != (byte) list
         || (prefix != null && !startsWith(key.get(), prefix.get()))) {
       throw new BadRequestException(
+          "INVALID_CURSOR",
           "'cursor' is not a cursor of this list: use the Link header of the page before, or"
               + " leave it out for the first page");
     }

@@ -1,10 +1,27 @@
 package com.portals.ledger.projections.query;
 
-/** A request the API cannot answer as asked; the message says what to change (HTTP 400). */
+/**
+ * A request the API cannot answer as asked; the message says what to change (HTTP 400), the code
+ * which rule it broke (docs/http-api.md "Errors").
+ */
 public final class BadRequestException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** A query parameter out of its values: the message names it. */
+  public static final String INVALID_PARAMETER = "INVALID_PARAMETER";
+
+  private final String code;
+
   public BadRequestException(String message) {
+    this(INVALID_PARAMETER, message);
+  }
+
+  public BadRequestException(String code, String message) {
     super(message);
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
   }
 }

@@ -61,7 +61,8 @@ class LedgerApiTest {
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("Retry-After")).contains("1");
-    assertThat(response.body()).isEqualTo("{\"error\":\"the ledger is starting\"}");
+    assertThat(errorOf(response)).isEqualTo("the ledger is starting");
+    assertThat(problemOf(response).path("code").asText()).isEqualTo("UNAVAILABLE");
   }
 
   @Test
@@ -93,6 +94,19 @@ class LedgerApiTest {
     HttpResponse<String> missing = get("/affiliates/aff-1/orders?dateType=nonsense", null);
     assertThat(missing.statusCode()).isEqualTo(401);
     assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(problemOf(missing).path("code").asText()).isEqualTo("MISSING_TOKEN");
+    assertThat(
+            problemOf(get("/affiliates/aff-1/orders", "no-such-token-anywhere"))
+                .path("code")
+                .asText())
+        .isEqualTo("UNKNOWN_TOKEN");
+    assertThat(problemOf(get("/affiliates/aff-2/orders", AFF1)).path("code").asText())
+        .isEqualTo("OTHER_AFFILIATE");
+    assertThat(
+            problemOf(get("/affiliates/aff-1/orders?dateType=nonsense", AFF1))
+                .path("code")
+                .asText())
+        .isEqualTo("INVALID_PARAMETER");
     assertThat(get("/affiliates/aff-2/orders?dateType=nonsense", AFF1).statusCode()).isEqualTo(403);
     assertThat(get("/affiliates/aff-1/orders?dateType=nonsense", AFF1).statusCode()).isEqualTo(400);
   }
@@ -123,7 +137,9 @@ class LedgerApiTest {
 
       HttpResponse<String> ready = anyone.get("/health/ready", null);
       assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(errorOf(ready)).isEqualTo("not ready: projections is REBALANCING, not RUNNING");
+      // The readiness probe's 503 is its health report (with error), not problem details.
+      assertThat(new ObjectMapper().readTree(ready.body()).path("error").asText())
+          .isEqualTo("not ready: projections is REBALANCING, not RUNNING");
       assertThat(anyone.get("/health", null).statusCode()).isEqualTo(503);
       HttpResponse<String> live = anyone.get("/health/live", null);
       assertThat(live.statusCode()).isEqualTo(200);
@@ -137,6 +153,7 @@ class LedgerApiTest {
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(errorOf(response)).contains("/nowhere");
+    assertThat(problemOf(response).path("code").asText()).isEqualTo("NO_SUCH_ENDPOINT");
   }
 
   @Test
@@ -167,6 +184,7 @@ class LedgerApiTest {
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(errorOf(response)).contains("DELETE");
+    assertThat(problemOf(response).path("code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
   }
 
   @Test
@@ -180,6 +198,7 @@ class LedgerApiTest {
 
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(errorOf(response)).contains("32 MiB");
+    assertThat(problemOf(response).path("code").asText()).isEqualTo("BODY_TOO_LARGE");
   }
 
   @Test
@@ -198,14 +217,29 @@ class LedgerApiTest {
     }
   }
 
-  /** The reason of an error answer, which must be JSON {"error": "..."}. */
+  /** The reason of an error answer, which must be problem details (RFC 9457). */
   private static String errorOf(HttpResponse<String> response) throws Exception {
+    return problemOf(response).path("error").asText();
+  }
+
+  /**
+   * An error answer's body: problem details (RFC 9457) as {@code application/problem+json}, with
+   * the status of the answer, the reason in both {@code detail} and {@code error}, the path in
+   * {@code instance} and a machine-readable {@code code}.
+   */
+  private static JsonNode problemOf(HttpResponse<String> response) throws Exception {
     assertThat(response.headers().firstValue("Content-Type").orElse(""))
         .as(response.body())
-        .startsWith("application/json");
+        .startsWith("application/problem+json");
     JsonNode body = new ObjectMapper().readTree(response.body());
+    assertThat(body.path("type").asText()).isEqualTo("about:blank");
+    assertThat(body.path("title").asText()).as(response.body()).isNotBlank();
+    assertThat(body.path("status").asInt()).isEqualTo(response.statusCode());
     assertThat(body.path("error").isTextual()).as(response.body()).isTrue();
-    return body.path("error").asText();
+    assertThat(body.path("detail")).isEqualTo(body.path("error"));
+    assertThat(body.path("instance").asText()).isEqualTo(response.uri().getPath());
+    assertThat(body.path("code").asText()).as(response.body()).matches("[A-Z][A-Z_]+");
+    return body;
   }
 
   @Test
