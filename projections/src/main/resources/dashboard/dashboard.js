@@ -184,17 +184,15 @@
 
   async function showFinance() {
     const sort = $('rank-by').value;
-    const [summary, rejections, ranking] = await Promise.all([
+    const [summary, rejections, ranking, reconciliation] = await Promise.all([
       api('/finance/summary'),
       api('/finance/rejections?limit=1'),
       api('/finance/affiliates?limit=20&sort=' + sort),
+      api('/finance/reconciliation'),
     ]);
-    if (state.refreshes % 10 === 0 || $('reconciliation').textContent === '') {
-      const reconciliation = await api('/finance/reconciliation');
-      $('reconciliation').textContent = reconciliation.reconciled
-        ? 'reconciled'
-        : count(reconciliation.differenceCount) + ' differences';
-    }
+    $('reconciliation').textContent = reconciliation.reconciled
+      ? 'reconciled'
+      : count(reconciliation.differenceCount) + ' differences';
     $('ledger-time').textContent = 'ledger time ' + instant(summary.ledgerTime);
     fill($('totals'), summary);
     sample(state.totals, summary.ledgerTime, summary);

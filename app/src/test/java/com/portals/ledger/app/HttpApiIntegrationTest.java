@@ -335,6 +335,17 @@ class HttpApiIntegrationTest {
   }
 
   @Test
+  void shouldKeepRunningTotalsThatTheFullCheckConfirms() throws Exception {
+    await(
+        "the running summary and reconciliation equal to the full check",
+        () ->
+            TestLedgers.runningEqualsFull(
+                path -> json(get(path, FINANCE)), "/finance/summary", "/finance/reconciliation"));
+    assertThat(error(get("/finance/reconciliation?full=maybe", FINANCE))).contains("true or false");
+    assertThat(get("/finance/summary?full=true", AFF1).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void shouldListRejectionsWithTheirReasonAndOriginalBytes() throws Exception {
     await(
         "two rejections",

@@ -108,9 +108,26 @@ class PagingIntegrationTest {
       missing.removeAll(distinct);
       assertThat(missing).as("orders of the history the walk did not list").isEmpty();
       assertThat(pages).isGreaterThanOrEqualTo(ORDERS / 1000);
+      // The finance figures kept as records arrived agree with every affiliate read again.
+      ApiClient.await(
+          "the running totals equal to the full check",
+          () ->
+              TestLedgers.runningEqualsFull(
+                  path -> JSON.readTree(api.get(path, FINANCE).body()),
+                  "/finance/summary",
+                  "/finance/reconciliation"));
       System.out.printf(
           "walked %,d orders (%,d of the history) in %d pages while %d batches were posted%n",
           walked.size(), existing.size(), pages, postedDuringWalk.get());
+      long started = System.nanoTime();
+      api.get("/finance/reconciliation", FINANCE);
+      long running = System.nanoTime() - started;
+      started = System.nanoTime();
+      api.get("/finance/reconciliation?full=true", FINANCE);
+      long full = System.nanoTime() - started;
+      System.out.printf(
+          "reconciliation over %,d journal entries: running totals %.1f ms, full check %.1f ms%n",
+          ORDERS, running / 1e6, full / 1e6);
     }
   }
 

@@ -1,5 +1,7 @@
 package com.portals.ledger.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
@@ -12,6 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine;
 
 /** Ledgers as {@code ledger run} starts them, for tests against a broker of their own. */
@@ -97,5 +101,35 @@ final class TestLedgers {
       }
     }
     throw new IllegalStateException("examples/first-session.jsonl not found above the working dir");
+  }
+
+  /** Reads a JSON answer of the API. */
+  interface JsonGet {
+    JsonNode get(String path) throws Exception;
+  }
+
+  /**
+   * Whether each of {@code paths} answers the same from the running totals as with {@code
+   * full=true} (every affiliate read again); the reconciliation's differences as a set, since the
+   * two list them in different orders.
+   */
+  static boolean runningEqualsFull(JsonGet api, String... paths) throws Exception {
+    for (String path : paths) {
+      JsonNode running = api.get(path).deepCopy();
+      JsonNode full = api.get(path + "?full=true").deepCopy();
+      if (!(running instanceof ObjectNode r) || !(full instanceof ObjectNode f)) {
+        return false;
+      }
+      Set<String> runningDifferences = new TreeSet<>();
+      Set<String> fullDifferences = new TreeSet<>();
+      r.path("differences").forEach(d -> runningDifferences.add(d.toString()));
+      f.path("differences").forEach(d -> fullDifferences.add(d.toString()));
+      r.remove("differences");
+      f.remove("differences");
+      if (!r.equals(f) || !runningDifferences.equals(fullDifferences)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

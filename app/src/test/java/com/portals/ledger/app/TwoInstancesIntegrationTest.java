@@ -8,6 +8,7 @@ import com.portals.ledger.app.cli.Settings;
 import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.app.runtime.LedgerRuntime.ClockMode;
 import com.portals.ledger.projections.store.ProjectionStores;
+import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -148,6 +149,15 @@ class TwoInstancesIntegrationTest {
       }
 
       JsonNode reconciliation = awaitReconciled(first);
+      for (LedgerRuntime instance : List.of(first, second)) {
+        ApiClient.await(
+            "running totals equal to the full check over both instances",
+            () ->
+                TestLedgers.runningEqualsFull(
+                    path -> JSON.readTree(get(instance, path).body()),
+                    "/finance/summary",
+                    "/finance/reconciliation"));
+      }
       assertThat(reconciliation.path("affiliates").asLong()).isEqualTo(AFFILIATES);
       assertThat(reconciliation.path("journal").path("pendingCents").asLong())
           .isEqualTo(summary.path("pendingCents").asLong());

@@ -579,17 +579,33 @@ public final class LedgerApi {
 
   private void financeSummary(Context ctx) {
     access.require(ctx, Role.FINANCE);
+    boolean full = full(ctx);
     Backend running = backend();
     FinanceSummary sum =
         everyInstance(
             ctx,
             running,
-            running.reads().localSummary(),
-            "/internal/finance/summary",
+            full ? running.reads().localSummaryFull() : running.reads().localSummary(),
+            "/internal/finance/summary" + (full ? "?full=true" : ""),
             FinanceSummary.class,
             FinanceSummary::plus);
     Instant now = running.reads().now();
     writeTaggedJson(ctx, json -> Views.summary(json, sum, now));
+  }
+
+  /**
+   * Whether the request asks for the full check ({@code full=true}: every affiliate read again)
+   * rather than the running totals.
+   */
+  private static boolean full(Context ctx) {
+    String full = ctx.queryParam("full");
+    if (full == null || full.isBlank() || full.strip().equals("false")) {
+      return false;
+    }
+    if (full.strip().equals("true")) {
+      return true;
+    }
+    throw new BadRequestException("'full'='" + full + "' must be true or false");
   }
 
   /**
@@ -622,18 +638,22 @@ public final class LedgerApi {
 
   private void localSummary(Context ctx) {
     access.require(ctx, Role.FINANCE);
-    ctx.json(backend().reads().localSummary());
+    ReadModel reads = backend().reads();
+    ctx.json(full(ctx) ? reads.localSummaryFull() : reads.localSummary());
   }
 
   private void reconciliation(Context ctx) {
     access.require(ctx, Role.FINANCE);
     Backend running = backend();
+    boolean full = full(ctx);
     Reconciliation report =
         everyInstance(
             ctx,
             running,
-            running.reads().localReconciliation(),
-            "/internal/finance/reconciliation",
+            full
+                ? running.reads().localReconciliationFull()
+                : running.reads().localReconciliation(),
+            "/internal/finance/reconciliation" + (full ? "?full=true" : ""),
             Reconciliation.class,
             Reconciliation::plus);
     Instant now = running.reads().now();
@@ -700,7 +720,8 @@ public final class LedgerApi {
 
   private void localReconciliation(Context ctx) {
     access.require(ctx, Role.FINANCE);
-    ctx.json(backend().reads().localReconciliation());
+    ReadModel reads = backend().reads();
+    ctx.json(full(ctx) ? reads.localReconciliationFull() : reads.localReconciliation());
   }
 
   // --- writing

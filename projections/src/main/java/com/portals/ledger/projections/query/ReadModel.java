@@ -9,7 +9,10 @@ import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.time.SettlementCalendar;
+import com.portals.ledger.projections.store.Findings;
 import com.portals.ledger.projections.store.ProjectionStores;
+import com.portals.ledger.projections.store.RunningTotals;
+import com.portals.ledger.projections.store.RunningTotals.Total;
 import com.portals.ledger.streams.stage.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -216,8 +219,39 @@ public final class ReadModel {
         everything(sink));
   }
 
-  /** What this instance holds, summed. */
+  /** This instance's part of the finance summary, from the running totals of its tasks. */
   public FinanceSummary localSummary() {
+    long[] t = localTotals();
+    return new FinanceSummary(
+        t[Total.AFFILIATES.ordinal()],
+        t[Total.JOURNAL_PENDING.ordinal()],
+        t[Total.JOURNAL_AWAITING.ordinal()],
+        t[Total.JOURNAL_BALANCE.ordinal()],
+        t[Total.JOURNAL_WITHDRAWN.ordinal()],
+        t[Total.JOURNAL_FEES.ordinal()],
+        t[Total.ACCEPTED_COUNT.ordinal()],
+        t[Total.REJECTED_COUNT.ordinal()],
+        t[Total.PAID_COUNT.ordinal()],
+        t[Total.FAILED_COUNT.ordinal()],
+        t[Total.ACCEPTED_PAYOUT.ordinal()],
+        t[Total.UNATTRIBUTED_ORDERS.ordinal()],
+        t[Total.UNATTRIBUTED_AMOUNT.ordinal()]);
+  }
+
+  /** The running totals of every task this instance holds, added up. */
+  private long[] localTotals() {
+    long[] sum = RunningTotals.empty();
+    try (KeyValueIterator<String, byte[]> it =
+        store(ProjectionStores.TOTALS, String.class, byte[].class).all()) {
+      while (it.hasNext()) {
+        sum = RunningTotals.plus(sum, RunningTotals.decode(it.next().value));
+      }
+    }
+    return sum;
+  }
+
+  /** What this instance holds, summed over every affiliate (the check of the running totals). */
+  public FinanceSummary localSummaryFull() {
     FinanceSummary.Builder summary = new FinanceSummary.Builder();
     Instant now = now();
     try (KeyValueIterator<String, AccountState> it =
@@ -278,8 +312,24 @@ public final class ReadModel {
     return page.build();
   }
 
-  /** Reconciliation of the affiliates this instance holds. */
+  /**
+   * This instance's part of the reconciliation, from the running totals and the findings the read
+   * side keeps as records arrive.
+   */
   public Reconciliation localReconciliation() {
+    long[] t = localTotals();
+    List<Reconciliation.Difference> found = new ArrayList<>();
+    try (KeyValueIterator<Bytes, String> it =
+        store(ProjectionStores.DIFFERENCES, Bytes.class, String.class).all()) {
+      while (it.hasNext() && found.size() < Reconciliation.MAX_DIFFERENCES) {
+        found.add(Reconciliation.Difference.of(Findings.decode(it.next().value)));
+      }
+    }
+    return Reconciliation.of(t, found);
+  }
+
+  /** Reconciliation of the affiliates this instance holds, every journal folded again. */
+  public Reconciliation localReconciliationFull() {
     ReadOnlyKeyValueStore<String, AccountState> folded =
         store(ProjectionStores.ACCOUNTS, String.class, AccountState.class);
     ReadOnlyKeyValueStore<String, Balance> balances =

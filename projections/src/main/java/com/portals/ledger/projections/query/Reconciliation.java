@@ -1,11 +1,12 @@
 package com.portals.ledger.projections.query;
 
 import com.portals.ledger.avro.internal.AccountState;
-import com.portals.ledger.avro.internal.CycleAmount;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
-import com.portals.ledger.avro.ledger.JournalLeg;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
+import com.portals.ledger.projections.store.AffiliateChecks;
+import com.portals.ledger.projections.store.RunningTotals;
+import com.portals.ledger.projections.store.RunningTotals.Total;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,14 +35,14 @@ public record Reconciliation(
   /** Differences listed in one report; the count says how many there are beyond. */
   public static final int MAX_DIFFERENCES = 1000;
 
-  /** Check names, stable for tools that read the report. */
-  public static final String BALANCE_MISSING = "BALANCE_MISSING";
+  /** Check names, stable for tools that read the report ({@link AffiliateChecks}). */
+  public static final String BALANCE_MISSING = AffiliateChecks.BALANCE_MISSING;
 
-  public static final String JOURNAL_MISSING = "JOURNAL_MISSING";
-  public static final String ENTRY_COUNT = "ENTRY_COUNT";
-  public static final String UNBALANCED_ENTRY = "UNBALANCED_ENTRY";
-  public static final String WITHDRAWN = "WITHDRAWN";
-  public static final String FEES = "FEES";
+  public static final String JOURNAL_MISSING = AffiliateChecks.JOURNAL_MISSING;
+  public static final String ENTRY_COUNT = AffiliateChecks.ENTRY_COUNT;
+  public static final String UNBALANCED_ENTRY = AffiliateChecks.UNBALANCED_ENTRY;
+  public static final String WITHDRAWN = AffiliateChecks.WITHDRAWN;
+  public static final String FEES = AffiliateChecks.FEES;
 
   /** Account figures, summed over affiliates. */
   public record Figures(
@@ -65,13 +66,9 @@ public record Reconciliation(
     }
 
     static Figures of(AccountState state) {
-      long awaiting = 0;
-      for (CycleAmount bucket : state.getAwaiting()) {
-        awaiting += bucket.getCents();
-      }
       return new Figures(
           state.getPendingCents(),
-          awaiting,
+          AffiliateChecks.awaitingCents(state),
           state.getBalanceCents(),
           state.getWithdrawnCents(),
           state.getFeesCents(),
@@ -130,15 +127,6 @@ public record Reconciliation(
         case REJECTED -> new Withdrawals(accepted, paid, failed, rejected.plus(decision));
       };
     }
-
-    /** What left balances and has not come back: accepted (in flight) and paid. */
-    long outCents() {
-      return accepted.amountCents + paid.amountCents;
-    }
-
-    long outFeeCents() {
-      return accepted.feeCents + paid.feeCents;
-    }
   }
 
   /**
@@ -150,10 +138,54 @@ public record Reconciliation(
    * @param found what the other source says
    */
   public record Difference(
-      String affiliateId, String check, long expected, long found, String message) {}
+      String affiliateId, String check, long expected, long found, String message) {
+
+    public static Difference of(AffiliateChecks.Finding finding) {
+      return new Difference(
+          finding.affiliateId(),
+          finding.check(),
+          finding.expected(),
+          finding.found(),
+          finding.message());
+    }
+  }
 
   public static final Reconciliation EMPTY =
       new Reconciliation(true, 0, Figures.ZERO, Figures.ZERO, Withdrawals.ZERO, List.of(), 0);
+
+  /** A report from running totals ({@link RunningTotals}) and the findings kept with them. */
+  static Reconciliation of(long[] t, List<Difference> differences) {
+    long count = t[Total.DIFFERENCES.ordinal()];
+    return new Reconciliation(
+        count == 0,
+        t[Total.RECONCILED_AFFILIATES.ordinal()],
+        new Figures(
+            t[Total.JOURNAL_PENDING.ordinal()],
+            t[Total.JOURNAL_AWAITING.ordinal()],
+            t[Total.JOURNAL_BALANCE.ordinal()],
+            t[Total.JOURNAL_WITHDRAWN.ordinal()],
+            t[Total.JOURNAL_FEES.ordinal()],
+            t[Total.JOURNAL_ENTRIES.ordinal()]),
+        new Figures(
+            t[Total.BALANCES_PENDING.ordinal()],
+            t[Total.BALANCES_AWAITING.ordinal()],
+            t[Total.BALANCES_BALANCE.ordinal()],
+            t[Total.BALANCES_WITHDRAWN.ordinal()],
+            t[Total.BALANCES_FEES.ordinal()],
+            t[Total.BALANCES_ENTRIES.ordinal()]),
+        new Withdrawals(
+            tally(t, Total.ACCEPTED_COUNT),
+            tally(t, Total.PAID_COUNT),
+            tally(t, Total.FAILED_COUNT),
+            tally(t, Total.REJECTED_COUNT)),
+        List.copyOf(differences),
+        count);
+  }
+
+  private static Tally tally(long[] t, Total count) {
+    int first = count.ordinal();
+    return new Tally(t[first], t[first + 1], t[first + 2], t[first + 3]);
+  }
 
   /** The reports of two instances (holding different affiliates) as one. */
   public Reconciliation plus(Reconciliation o) {
@@ -200,102 +232,21 @@ public record Reconciliation(
       }
       withdrawals = withdrawals.plus(own);
       for (JournalEntry entry : entries) {
-        long sum = 0;
-        for (JournalLeg leg : entry.getLegs()) {
-          sum += leg.getAmountCents();
-        }
-        if (sum != 0) {
-          differ(
-              affiliateId,
-              UNBALANCED_ENTRY,
-              0,
-              sum,
-              "entry " + entry.getEntryId() + ": its legs sum to " + sum + ", not 0");
-        }
+        AffiliateChecks.entry(affiliateId, entry).ifPresent(this::differ);
       }
-      Figures fromJournal = folded == null ? null : Figures.of(folded);
-      Figures fromBalance = balance == null ? null : Figures.of(balance);
-      if (fromJournal != null) {
-        journal = journal.plus(fromJournal);
+      if (folded != null) {
+        journal = journal.plus(Figures.of(folded));
       }
-      if (fromBalance != null) {
-        balances = balances.plus(fromBalance);
+      if (balance != null) {
+        balances = balances.plus(Figures.of(balance));
       }
-      if (fromJournal == null) {
-        differ(
-            affiliateId,
-            JOURNAL_MISSING,
-            0,
-            fromBalance.entries(),
-            "ledger.balances has a balance but the journal has no entry for this affiliate");
-        return;
-      }
-      if (fromBalance == null) {
-        differ(
-            affiliateId,
-            BALANCE_MISSING,
-            fromJournal.entries(),
-            0,
-            "the journal has entries but ledger.balances has no balance for this affiliate");
-      } else if (fromJournal.entries() != fromBalance.entries()) {
-        differ(
-            affiliateId,
-            ENTRY_COUNT,
-            fromJournal.entries(),
-            fromBalance.entries(),
-            "the balance counts a different number of journal entries (if this goes away on the"
-                + " next call, the read side was between the two topics)");
-      } else {
-        compare(
-            affiliateId, "pendingCents", fromJournal.pendingCents(), fromBalance.pendingCents());
-        compare(
-            affiliateId,
-            "awaitingRefreshCents",
-            fromJournal.awaitingRefreshCents(),
-            fromBalance.awaitingRefreshCents());
-        compare(
-            affiliateId, "balanceCents", fromJournal.balanceCents(), fromBalance.balanceCents());
-        compare(
-            affiliateId,
-            "withdrawnCents",
-            fromJournal.withdrawnCents(),
-            fromBalance.withdrawnCents());
-        compare(affiliateId, "feesCents", fromJournal.feesCents(), fromBalance.feesCents());
-      }
-      if (fromJournal.withdrawnCents() != own.outCents()) {
-        differ(
-            affiliateId,
-            WITHDRAWN,
-            fromJournal.withdrawnCents(),
-            own.outCents(),
-            "withdrawn per the journal vs amounts of withdrawals accepted or paid");
-      }
-      if (fromJournal.feesCents() != own.outFeeCents()) {
-        differ(
-            affiliateId,
-            FEES,
-            fromJournal.feesCents(),
-            own.outFeeCents(),
-            "fees per the journal vs fees of withdrawals accepted or paid");
-      }
+      AffiliateChecks.account(affiliateId, folded, balance, decisions).forEach(this::differ);
     }
 
-    private void compare(String affiliateId, String field, long journal, long balance) {
-      if (journal != balance) {
-        differ(
-            affiliateId,
-            "BALANCE_" + field,
-            journal,
-            balance,
-            field + " folded from the journal vs ledger.balances");
-      }
-    }
-
-    private void differ(
-        String affiliateId, String check, long expected, long found, String message) {
+    private void differ(AffiliateChecks.Finding finding) {
       differenceCount++;
       if (differences.size() < MAX_DIFFERENCES) {
-        differences.add(new Difference(affiliateId, check, expected, found, message));
+        differences.add(Difference.of(finding));
       }
     }
 

@@ -9,12 +9,20 @@ import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.account.Withdrawal;
+import com.portals.ledger.projections.store.RunningTotals.Total;
+import com.portals.ledger.streams.stage.Keys;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -38,6 +46,10 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
   private KeyValueStore<String, Balance> ledgerBalances;
   private KeyValueStore<Bytes, Rejection> rejections;
   private KeyValueStore<String, Long> clock;
+  private KeyValueStore<String, byte[]> totals;
+  private KeyValueStore<Bytes, String> differences;
+  private String totalsKey;
+  private long[] row;
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
@@ -50,22 +62,41 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     ledgerBalances = context.getStateStore(ProjectionStores.LEDGER_BALANCES);
     rejections = context.getStateStore(ProjectionStores.REJECTIONS);
     clock = context.getStateStore(ProjectionStores.CLOCK);
+    totals = context.getStateStore(ProjectionStores.TOTALS);
+    differences = context.getStateStore(ProjectionStores.DIFFERENCES);
+    totalsKey = RunningTotals.key(context.taskId().partition());
   }
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    row = RunningTotals.decode(totals.get(totalsKey));
+    long[] before = row.clone();
+    if (row[Total.INITIALIZED.ordinal()] == 0) {
+      rebuildTotals();
+    }
     SpecificRecord value = record.value();
     if (value instanceof JournalEntry entry) {
       journal(entry);
     } else if (value instanceof WithdrawalDecision decision) {
-      withdrawals.put(
-          ProjectionStores.withdrawalKey(decision.getAffiliateId(), rowOf(decision)), decision);
+      Bytes key = ProjectionStores.withdrawalKey(decision.getAffiliateId(), rowOf(decision));
+      tally(withdrawals.get(key), -1);
+      tally(decision, 1);
+      withdrawals.put(key, decision);
+      recheck(decision.getAffiliateId());
     } else if (value instanceof OrderState order) {
       String owner =
           order.getClick() == null
               ? ProjectionStores.UNATTRIBUTED
               : order.getClick().getAffiliateId();
-      orders.put(ProjectionStores.orderKey(owner, order.getPlacedAt(), order.getOrderId()), order);
+      Bytes key = ProjectionStores.orderKey(owner, order.getPlacedAt(), order.getOrderId());
+      if (owner.equals(ProjectionStores.UNATTRIBUTED)) {
+        OrderState old = orders.get(key);
+        add(Total.UNATTRIBUTED_ORDERS, old == null ? 1 : 0);
+        add(
+            Total.UNATTRIBUTED_AMOUNT,
+            order.getAmountCents() - (old == null ? 0 : old.getAmountCents()));
+      }
+      orders.put(key, order);
     } else if (value instanceof ClickRecorded click) {
       clicks.put(
           ProjectionStores.clickKey(
@@ -76,12 +107,15 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
           ProjectionStores.rejectionKey(Instant.ofEpochMilli(record.timestamp()), rejection),
           rejection);
     } else if (value instanceof Balance balance) {
-      ledgerBalances.put(balance.getAffiliateId(), balance);
+      balance(balance);
     } else if (value instanceof ClockTick tick) {
       Long now = clock.get(ProjectionStores.NOW);
       if (now == null || tick.getAt().toEpochMilli() > now) {
         clock.put(ProjectionStores.NOW, tick.getAt().toEpochMilli());
       }
+    }
+    if (!Arrays.equals(before, row)) {
+      totals.put(totalsKey, RunningTotals.encode(row));
     }
   }
 
@@ -105,5 +139,157 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
         ProjectionStores.historyKey(affiliate, entry.getEffectiveAt(), after.getEntryCount()),
         after);
     journal.put(ProjectionStores.journalKey(affiliate, after.getEntryCount()), entry);
+    if (before == null) {
+      add(Total.AFFILIATES, 1);
+      if (ledgerBalances.get(affiliate) == null) {
+        add(Total.RECONCILED_AFFILIATES, 1);
+      }
+    }
+    figures(before, -1);
+    figures(after, 1);
+    AffiliateChecks.entry(affiliate, entry)
+        .ifPresent(finding -> find(ProjectionStores.entryFindingKey(finding, entry), finding));
+    recheck(affiliate);
+  }
+
+  private void balance(Balance balance) {
+    String affiliate = balance.getAffiliateId();
+    Balance before = ledgerBalances.get(affiliate);
+    if (before == null && accounts.get(affiliate) == null) {
+      add(Total.RECONCILED_AFFILIATES, 1);
+    }
+    figures(before, -1);
+    figures(balance, 1);
+    ledgerBalances.put(affiliate, balance);
+    recheck(affiliate);
+  }
+
+  // --- running totals and findings (RunningTotals, AffiliateChecks)
+
+  private void add(Total total, long delta) {
+    row[total.ordinal()] = Math.addExact(row[total.ordinal()], delta);
+  }
+
+  private void figures(AccountState account, int sign) {
+    if (account != null) {
+      add(Total.JOURNAL_PENDING, sign * account.getPendingCents());
+      add(Total.JOURNAL_AWAITING, sign * AffiliateChecks.awaitingCents(account));
+      add(Total.JOURNAL_BALANCE, sign * account.getBalanceCents());
+      add(Total.JOURNAL_WITHDRAWN, sign * account.getWithdrawnCents());
+      add(Total.JOURNAL_FEES, sign * account.getFeesCents());
+      add(Total.JOURNAL_ENTRIES, sign * account.getEntryCount());
+    }
+  }
+
+  private void figures(Balance balance, int sign) {
+    if (balance != null) {
+      add(Total.BALANCES_PENDING, sign * balance.getPendingCents());
+      add(Total.BALANCES_AWAITING, sign * balance.getAwaitingRefreshCents());
+      add(Total.BALANCES_BALANCE, sign * balance.getBalanceCents());
+      add(Total.BALANCES_WITHDRAWN, sign * balance.getWithdrawnCents());
+      add(Total.BALANCES_FEES, sign * balance.getFeesCents());
+      add(Total.BALANCES_ENTRIES, sign * balance.getEntryCount());
+    }
+  }
+
+  /** Counts a withdrawal's latest decision under its status ({@code sign} -1 takes it back). */
+  private void tally(WithdrawalDecision decision, int sign) {
+    if (decision == null) {
+      return;
+    }
+    int first =
+        switch (decision.getStatus()) {
+          case ACCEPTED -> Total.ACCEPTED_COUNT.ordinal();
+          case PAID -> Total.PAID_COUNT.ordinal();
+          case FAILED -> Total.FAILED_COUNT.ordinal();
+          case REJECTED -> Total.REJECTED_COUNT.ordinal();
+        };
+    row[first] += sign;
+    row[first + 1] += sign * decision.getAmountCents();
+    row[first + 2] += sign * decision.getFeeCents();
+    row[first + 3] += sign * decision.getPayoutCents();
+  }
+
+  private void find(Bytes key, AffiliateChecks.Finding finding) {
+    if (differences.get(key) == null) {
+      add(Total.DIFFERENCES, 1);
+    }
+    differences.put(key, Findings.encode(finding));
+  }
+
+  /** Runs the account checks of {@code affiliate} again and keeps what they find. */
+  private void recheck(String affiliate) {
+    Bytes prefix = ProjectionStores.accountFindingsOf(affiliate);
+    List<Bytes> stale = new ArrayList<>();
+    try (KeyValueIterator<Bytes, String> it = differences.range(prefix, Keys.afterPrefix(prefix))) {
+      it.forEachRemaining(entry -> stale.add(entry.key));
+    }
+    for (Bytes key : stale) {
+      differences.delete(key);
+      add(Total.DIFFERENCES, -1);
+    }
+    List<WithdrawalDecision> decisions = new ArrayList<>();
+    Bytes own = ProjectionStores.prefix(affiliate);
+    try (KeyValueIterator<Bytes, WithdrawalDecision> it =
+        withdrawals.range(own, Keys.afterPrefix(own))) {
+      it.forEachRemaining(entry -> decisions.add(entry.value));
+    }
+    for (AffiliateChecks.Finding finding :
+        AffiliateChecks.account(
+            affiliate, accounts.get(affiliate), ledgerBalances.get(affiliate), decisions)) {
+      find(ProjectionStores.accountFindingKey(finding), finding);
+    }
+  }
+
+  /**
+   * Builds this task's row and findings from its stores: once, at its first record, so that stores
+   * filled before the row existed are counted.
+   */
+  private void rebuildTotals() {
+    row = RunningTotals.empty();
+    List<Bytes> stale = new ArrayList<>();
+    try (KeyValueIterator<Bytes, String> it = differences.all()) {
+      it.forEachRemaining(entry -> stale.add(entry.key));
+    }
+    stale.forEach(differences::delete);
+    Set<String> affiliates = new TreeSet<>();
+    try (KeyValueIterator<String, AccountState> it = accounts.all()) {
+      it.forEachRemaining(
+          entry -> {
+            affiliates.add(entry.key);
+            add(Total.AFFILIATES, 1);
+            figures(entry.value, 1);
+          });
+    }
+    try (KeyValueIterator<String, Balance> it = ledgerBalances.all()) {
+      it.forEachRemaining(
+          entry -> {
+            affiliates.add(entry.key);
+            figures(entry.value, 1);
+          });
+    }
+    add(Total.RECONCILED_AFFILIATES, affiliates.size());
+    try (KeyValueIterator<Bytes, WithdrawalDecision> it = withdrawals.all()) {
+      it.forEachRemaining(entry -> tally(entry.value, 1));
+    }
+    Bytes unattributed = ProjectionStores.prefix(ProjectionStores.UNATTRIBUTED);
+    try (KeyValueIterator<Bytes, OrderState> it =
+        orders.range(unattributed, Keys.afterPrefix(unattributed))) {
+      it.forEachRemaining(
+          entry -> {
+            add(Total.UNATTRIBUTED_ORDERS, 1);
+            add(Total.UNATTRIBUTED_AMOUNT, entry.value.getAmountCents());
+          });
+    }
+    try (KeyValueIterator<Bytes, JournalEntry> it = journal.all()) {
+      it.forEachRemaining(
+          entry ->
+              AffiliateChecks.entry(entry.value.getAffiliateId(), entry.value)
+                  .ifPresent(
+                      finding ->
+                          find(ProjectionStores.entryFindingKey(finding, entry.value), finding)));
+    }
+    affiliates.forEach(this::recheck);
+    row[Total.INITIALIZED.ordinal()] = 1;
   }
 }

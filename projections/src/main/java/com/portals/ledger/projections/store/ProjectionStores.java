@@ -1,5 +1,6 @@
 package com.portals.ledger.projections.store;
 
+import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.streams.stage.Keys;
 import java.time.Instant;
@@ -41,6 +42,16 @@ public final class ProjectionStores {
    * topic, partition, offset, reason code).
    */
   public static final String REJECTIONS = "projection-rejections";
+
+  /** Finance's running totals, a row per task ({@link RunningTotals}). */
+  public static final String TOTALS = "projection-totals";
+
+  /**
+   * What the reconciliation's checks find, kept as records arrive (key: affiliate, "a" and the
+   * check for an account's findings, or "e" and the entry for an unbalanced entry; value: {@link
+   * Findings}).
+   */
+  public static final String DIFFERENCES = "projection-differences";
 
   /** The ledger's time: the latest clock tick (key: {@value #NOW}). */
   public static final String CLOCK = "projection-clock";
@@ -95,5 +106,22 @@ public final class ProjectionStores {
 
   public static Bytes clickKey(String affiliateId, Instant occurredAt, String clickId) {
     return Keys.builder().string(affiliateId).instant(occurredAt).tail(clickId).build();
+  }
+
+  /** Every key of an affiliate's account findings starts with this. */
+  public static Bytes accountFindingsOf(String affiliateId) {
+    return Keys.builder().string(affiliateId).string("a").build();
+  }
+
+  public static Bytes accountFindingKey(AffiliateChecks.Finding finding) {
+    return Keys.builder().string(finding.affiliateId()).string("a").tail(finding.check()).build();
+  }
+
+  public static Bytes entryFindingKey(AffiliateChecks.Finding finding, JournalEntry entry) {
+    return Keys.builder()
+        .string(finding.affiliateId())
+        .string("e")
+        .tail(entry.getEntryId())
+        .build();
   }
 }

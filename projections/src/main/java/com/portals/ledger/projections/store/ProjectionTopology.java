@@ -106,7 +106,9 @@ public final class ProjectionTopology {
             ProjectionStores.CLICKS,
             ProjectionStores.LEDGER_BALANCES,
             ProjectionStores.REJECTIONS,
-            ProjectionStores.CLOCK);
+            ProjectionStores.CLOCK,
+            ProjectionStores.TOTALS,
+            ProjectionStores.DIFFERENCES);
     return builder.build();
   }
 
@@ -171,6 +173,8 @@ public final class ProjectionTopology {
     keyValue(
         builder, ProjectionStores.REJECTIONS, Serdes.Bytes(), serdes.internal(Rejection.class));
     keyValue(builder, ProjectionStores.CLOCK, Serdes.String(), Serdes.Long());
+    keyValue(builder, ProjectionStores.TOTALS, Serdes.String(), Serdes.ByteArray());
+    keyValue(builder, ProjectionStores.DIFFERENCES, Serdes.Bytes(), Serdes.String());
   }
 
   private static <K, V> void keyValue(
