@@ -377,6 +377,29 @@ class HttpApiIntegrationTest {
 
     assertThat(get("/finance/rejections?limit=0", FINANCE).statusCode()).isEqualTo(400);
     assertThat(get("/finance/rejections", AFF1).statusCode()).isEqualTo(403);
+
+    // Page by page: the first names the second in Link, the second is the last.
+    HttpResponse<String> first = get("/finance/rejections?limit=1", FINANCE);
+    assertThat(json(first).path("more").asBoolean()).isTrue();
+    HttpResponse<String> second = get(nextPage(first), FINANCE);
+    assertThat(json(second).path("more").asBoolean()).isFalse();
+    assertThat(nextPage(second)).isNull();
+    assertThat(
+            List.of(json(first).path("rejections").get(0), json(second).path("rejections").get(0)))
+        .containsExactlyElementsOf(all.path("rejections"));
+    assertThat(json(second).path("total").asLong()).as("total covers every match").isEqualTo(2);
+    String ordersCursor = cursorOf(nextPage(get("/affiliates/aff-1/orders?limit=1", FINANCE)));
+    assertThat(
+            json(get("/finance/rejections?cursor=" + ordersCursor, FINANCE)).path("code").asText())
+        .isEqualTo("INVALID_CURSOR");
+
+    List<String> csv = get("/finance/rejections?format=csv", FINANCE).body().lines().toList();
+    assertThat(csv.get(0))
+        .isEqualTo(
+            "at,source_topic,source_partition,source_offset,reason_code,message,event_id,"
+                + "event_time,original_key,original_key_base64,original_value_base64");
+    assertThat(csv).hasSize(3);
+    assertThat(csv.get(1) + csv.get(2)).contains("DUPLICATE_EVENT").contains("RATE_BELOW_MINIMUM");
   }
 
   @Test
@@ -742,6 +765,26 @@ class HttpApiIntegrationTest {
       }
       assertThat(lines).as(path).hasSize(1 + expected);
     }
+    // Finance's reports too: the summary as one line of figures, the reconciliation's differences.
+    JsonNode summary = json(get("/finance/summary", FINANCE));
+    List<String> summaryCsv = get("/finance/summary?format=csv", FINANCE).body().lines().toList();
+    assertThat(summaryCsv).hasSize(2);
+    assertThat(summaryCsv.get(0)).startsWith("currency,ledger_time,affiliates,pending,");
+    assertThat(summaryCsv.get(1))
+        .startsWith(
+            "USD,"
+                + summary.path("ledgerTime").asText()
+                + ","
+                + summary.path("affiliates").asLong()
+                + ",");
+    HttpResponse<String> reconciliation =
+        API.send(
+            API.request("/finance/reconciliation", FINANCE).header("Accept", "text/csv").GET());
+    assertThat(reconciliation.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/csv");
+    assertThat(reconciliation.body().lines().findFirst())
+        .contains("affiliate_id,check,expected,found,message");
+
     // A CSV page cut by a limit names the next in Link, as JSON pages do.
     HttpResponse<String> cut = get("/affiliates/aff-1/journal?format=csv&limit=1", AFF1);
     assertThat(nextPage(cut)).contains("format=csv").contains("cursor=");
@@ -945,6 +988,12 @@ class HttpApiIntegrationTest {
             ApiCall.get("/affiliates/aff-1/traffic?format=csv", AFF1),
             "GET /affiliates/{id}/journal text/csv",
             ApiCall.get("/affiliates/aff-1/journal?format=csv", AFF1),
+            "GET /finance/summary text/csv",
+            ApiCall.get("/finance/summary?format=csv", FINANCE),
+            "GET /finance/rejections text/csv",
+            ApiCall.get("/finance/rejections?format=csv", FINANCE),
+            "GET /finance/reconciliation text/csv",
+            ApiCall.get("/finance/reconciliation?format=csv", FINANCE),
             "GET /metrics text/plain",
             ApiCall.get("/metrics", METRICS));
 

@@ -536,7 +536,8 @@ public final class LedgerApi {
     if (csv) {
       writeCsv(
           ctx,
-          csvList,
+          csvList.name(),
+          csvList.format(),
           printer ->
               page.stream(
                   scan, matches, end, row -> write(() -> csvList.row().write(printer, row))));
@@ -552,7 +553,8 @@ public final class LedgerApi {
     if (csv) {
       writeCsv(
           ctx,
-          csvList,
+          csvList.name(),
+          csvList.format(),
           printer -> rows.forEach(row -> write(() -> csvList.row().write(printer, row))));
     } else {
       writeJsonArray(ctx, out -> rows.forEach(row -> write(() -> json.write(out, row))));
@@ -564,11 +566,11 @@ public final class LedgerApi {
   }
 
   /** A CSV download, written record by record onto the response. */
-  private static void writeCsv(Context ctx, CsvList<?> list, CsvWriting body) {
+  private static void writeCsv(Context ctx, String name, CSVFormat format, CsvWriting body) {
     ctx.contentType("text/csv; charset=utf-8");
-    ctx.header("Content-Disposition", "attachment; filename=\"" + list.name() + ".csv\"");
+    ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
     try (Writer writer = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
-        CSVPrinter printer = new CSVPrinter(writer, list.format())) {
+        CSVPrinter printer = new CSVPrinter(writer, format)) {
       body.write(printer);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -590,6 +592,14 @@ public final class LedgerApi {
             FinanceSummary.class,
             FinanceSummary::plus);
     Instant now = running.reads().now();
+    if (csv(ctx)) {
+      writeCsv(
+          ctx,
+          "finance-summary",
+          Views.SUMMARY_CSV,
+          printer -> Views.summaryCsv(printer, sum, now));
+      return;
+    }
     writeTaggedJson(ctx, json -> Views.summary(json, sum, now));
   }
 
@@ -657,11 +667,21 @@ public final class LedgerApi {
             Reconciliation.class,
             Reconciliation::plus);
     Instant now = running.reads().now();
+    if (csv(ctx)) {
+      writeCsv(
+          ctx,
+          "reconciliation",
+          Views.RECONCILIATION_CSV,
+          printer ->
+              report.differences().forEach(d -> write(() -> Views.differenceCsv(printer, d))));
+      return;
+    }
     writeJson(ctx, json -> Views.reconciliation(json, report, now));
   }
 
   private void rejections(Context ctx) {
     access.require(ctx, Role.FINANCE);
+    boolean csv = csv(ctx);
     Backend running = backend();
     RejectionPage.Query query = rejectionQuery(ctx);
     RejectionPage page =
@@ -673,7 +693,25 @@ public final class LedgerApi {
                 + (ctx.queryString() == null ? "" : "?" + ctx.queryString()),
             RejectionPage.class,
             (a, b) -> a.plus(b, query.limit()));
-    ctx.json(page);
+    if (page.more() && !page.rejections().isEmpty()) {
+      Paging.next(
+          ctx,
+          'r',
+          page.rejections()
+              .get(page.rejections().size() - 1)
+              .position()
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    if (csv) {
+      writeCsv(
+          ctx,
+          "rejections",
+          Views.REJECTION_CSV,
+          printer ->
+              page.rejections().forEach(row -> write(() -> Views.rejectionCsv(printer, row))));
+    } else {
+      ctx.json(page);
+    }
   }
 
   /** The affiliates of every instance, first by balance or by what they earned. */
@@ -710,12 +748,14 @@ public final class LedgerApi {
   }
 
   private static RejectionPage.Query rejectionQuery(Context ctx) {
+    byte[] cursor = Paging.cursor(ctx, 'r');
     return RejectionPage.Query.parse(
         ctx.queryParam("from"),
         ctx.queryParam("to"),
         ctx.queryParam("reasonCode"),
         ctx.queryParam("sourceTopic"),
-        ctx.queryParam("limit"));
+        ctx.queryParam("limit"),
+        cursor == null ? null : new String(cursor, StandardCharsets.UTF_8));
   }
 
   private void localReconciliation(Context ctx) {

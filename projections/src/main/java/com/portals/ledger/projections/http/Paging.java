@@ -96,6 +96,20 @@ final class Paging {
         && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
+  /**
+   * The payload of the request's {@code cursor} for {@code list}, as {@link #next} wrote it; null
+   * without one. A cursor of another list is a 400.
+   */
+  static byte[] cursor(Context ctx, char list) {
+    String cursor = ctx.queryParam("cursor");
+    return cursor == null || cursor.isBlank() ? null : decode(cursor.strip(), list, null).get();
+  }
+
+  /** Names the next page of {@code list} on {@code ctx}: it starts after {@code payload}. */
+  static void next(Context ctx, char list, byte[] payload) {
+    ctx.header("Link", link(ctx, encode(list, payload)));
+  }
+
   /** The rows' keys start after this one (null: from the first). */
   Bytes after() {
     return after;
@@ -175,6 +189,10 @@ final class Paging {
   }
 
   private String encode(byte[] key) {
+    return encode(list, key);
+  }
+
+  private static String encode(char list, byte[] key) {
     ByteBuffer cursor = ByteBuffer.allocate(key.length + 1).put((byte) list).put(key);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(cursor.array());
   }

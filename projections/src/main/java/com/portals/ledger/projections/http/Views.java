@@ -13,6 +13,7 @@ import com.portals.ledger.projections.query.IncomeReport;
 import com.portals.ledger.projections.query.OrderRows;
 import com.portals.ledger.projections.query.ReadModel.BalanceView;
 import com.portals.ledger.projections.query.Reconciliation;
+import com.portals.ledger.projections.query.RejectionPage;
 import com.portals.ledger.projections.query.TrafficReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,6 +83,42 @@ final class Views {
 
   static final CSVFormat TRAFFIC_CSV = csv("group", "clicks", "orders", "conversion", "commission");
 
+  static final CSVFormat REJECTION_CSV =
+      csv(
+          "at",
+          "source_topic",
+          "source_partition",
+          "source_offset",
+          "reason_code",
+          "message",
+          "event_id",
+          "event_time",
+          "original_key",
+          "original_key_base64",
+          "original_value_base64");
+
+  static final CSVFormat SUMMARY_CSV =
+      csv(
+          "currency",
+          "ledger_time",
+          "affiliates",
+          "pending",
+          "awaiting_refresh",
+          "balance",
+          "withdrawn",
+          "fees",
+          "withdrawals_accepted",
+          "withdrawals_rejected",
+          "withdrawals_paid",
+          "withdrawals_failed",
+          "payouts_due",
+          "unattributed_orders",
+          "unattributed_order_amount");
+
+  /** The reconciliation's table: what disagrees, one line per difference (amounts in cents). */
+  static final CSVFormat RECONCILIATION_CSV =
+      csv("affiliate_id", "check", "expected", "found", "message");
+
   private Views() {}
 
   private static CSVFormat csv(String... columns) {
@@ -108,6 +145,49 @@ final class Views {
         CsvCells.text(w.getMessage()),
         CsvCells.text(w.getBankAccountMasked()),
         instantCell(w.getDecidedAt()));
+  }
+
+  static void rejectionCsv(CSVPrinter csv, RejectionPage.Row r) throws IOException {
+    csv.printRecord(
+        r.at(),
+        CsvCells.text(r.sourceTopic()),
+        r.sourcePartition(),
+        r.sourceOffset(),
+        CsvCells.text(r.reasonCode()),
+        CsvCells.text(r.message()),
+        CsvCells.text(r.eventId()),
+        r.eventTime() == null ? "" : r.eventTime(),
+        CsvCells.text(r.originalKey()),
+        r.originalKeyBase64() == null ? "" : r.originalKeyBase64(),
+        r.originalValueBase64() == null ? "" : r.originalValueBase64());
+  }
+
+  static void summaryCsv(CSVPrinter csv, FinanceSummary s, Instant now) throws IOException {
+    csv.printRecord(
+        "USD",
+        instantCell(now),
+        s.affiliates(),
+        dollars(s.pendingCents()),
+        dollars(s.awaitingRefreshCents()),
+        dollars(s.balanceCents()),
+        dollars(s.withdrawnCents()),
+        dollars(s.feesCents()),
+        s.withdrawalsAccepted(),
+        s.withdrawalsRejected(),
+        s.withdrawalsPaid(),
+        s.withdrawalsFailed(),
+        dollars(s.payoutsDueCents()),
+        s.unattributedOrders(),
+        dollars(s.unattributedOrderAmountCents()));
+  }
+
+  static void differenceCsv(CSVPrinter csv, Reconciliation.Difference d) throws IOException {
+    csv.printRecord(
+        CsvCells.text(d.affiliateId()),
+        d.check(),
+        d.expected(),
+        d.found(),
+        CsvCells.text(d.message()));
   }
 
   static void journalCsv(CSVPrinter csv, JournalEntry e) throws IOException {

@@ -21,9 +21,11 @@ import java.util.TreeMap;
  *
  * @param total rejections matching the query
  * @param counts matching rejections per reason code
- * @param rejections the first of them, by time then source
+ * @param rejections the first of them after the query's cursor, by time then source
+ * @param more whether matching rejections follow those listed
  */
-public record RejectionPage(long total, Map<String, Long> counts, List<Row> rejections) {
+public record RejectionPage(
+    long total, Map<String, Long> counts, List<Row> rejections, boolean more) {
 
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 10_000;
@@ -53,6 +55,37 @@ public record RejectionPage(long total, Map<String, Long> counts, List<Row> reje
             .thenComparingInt(Row::sourcePartition)
             .thenComparingLong(Row::sourceOffset)
             .thenComparing(Row::reasonCode);
+
+    /** The row's place in {@link #ORDER}, as a page's cursor names it. */
+    public String position() {
+      return String.join(
+          "\n", at, sourceTopic, "" + sourcePartition, "" + sourceOffset, reasonCode);
+    }
+
+    /** A row standing for a {@link #position()} (the fields that order rows, the rest null). */
+    public static Row at(String position) {
+      String[] parts = position.split("\n", -1);
+      try {
+        Instant.parse(parts[0]);
+        return new Row(
+            parts[0],
+            parts[1],
+            Integer.parseInt(parts[2]),
+            Long.parseLong(parts[3]),
+            parts[4],
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+      } catch (RuntimeException e) {
+        throw new BadRequestException(
+            "INVALID_CURSOR",
+            "'cursor' is not a cursor of this list: use the Link header of the page before, or"
+                + " leave it out for the first page");
+      }
+    }
 
     static Row of(Instant at, Rejection r) {
       return new Row(
@@ -104,14 +137,30 @@ public record RejectionPage(long total, Map<String, Long> counts, List<Row> reje
    * @param reasonCode exact reason code, or null for any
    * @param sourceTopic exact source topic, or null for any
    * @param limit how many rows at most
+   * @param after list the rows after this one only (null: from the first)
    */
-  public record Query(Period period, String reasonCode, String sourceTopic, int limit) {
+  public record Query(Period period, String reasonCode, String sourceTopic, int limit, Row after) {
+
+    /** The first page of a query. */
+    public Query(Period period, String reasonCode, String sourceTopic, int limit) {
+      this(period, reasonCode, sourceTopic, limit, null);
+    }
 
     public static Query parse(
         String from, String to, String reasonCode, String sourceTopic, String limit) {
+      return parse(from, to, reasonCode, sourceTopic, limit, null);
+    }
+
+    /** A query whose rows start after {@code after}, a row's {@link Row#position()}. */
+    public static Query parse(
+        String from, String to, String reasonCode, String sourceTopic, String limit, String after) {
       int rows = Limits.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
       return new Query(
-          Period.parse(from, to), blankToNull(reasonCode), blankToNull(sourceTopic), rows);
+          Period.parse(from, to),
+          blankToNull(reasonCode),
+          blankToNull(sourceTopic),
+          rows,
+          after == null ? null : Row.at(after));
     }
 
     boolean matches(Rejection r) {
@@ -134,7 +183,8 @@ public record RejectionPage(long total, Map<String, Long> counts, List<Row> reje
     return new RejectionPage(
         total + o.total,
         Collections.unmodifiableMap(all),
-        List.copyOf(rows.subList(0, Math.min(limit, rows.size()))));
+        List.copyOf(rows.subList(0, Math.min(limit, rows.size()))),
+        more || o.more || rows.size() > limit);
   }
 
   /** Collects one instance's page; rows must be added in time order. */
@@ -143,6 +193,7 @@ public record RejectionPage(long total, Map<String, Long> counts, List<Row> reje
     private long total;
     private final Map<String, Long> counts = new TreeMap<>();
     private final List<Row> rows = new ArrayList<>();
+    private boolean more;
 
     Builder(Query query) {
       this.query = query;
@@ -154,14 +205,34 @@ public record RejectionPage(long total, Map<String, Long> counts, List<Row> reje
       }
       total++;
       counts.merge(rejection.getReasonCode(), 1L, Long::sum);
+      if (query.after() != null
+          && Row.ORDER.compare(
+                  new Row(
+                      at.toString(),
+                      rejection.getSourceTopic(),
+                      rejection.getSourcePartition(),
+                      rejection.getSourceOffset(),
+                      rejection.getReasonCode(),
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null),
+                  query.after())
+              <= 0) {
+        return;
+      }
       if (rows.size() < query.limit()) {
         rows.add(Row.of(at, rejection));
+      } else {
+        more = true;
       }
     }
 
     RejectionPage build() {
       return new RejectionPage(
-          total, Collections.unmodifiableMap(new TreeMap<>(counts)), List.copyOf(rows));
+          total, Collections.unmodifiableMap(new TreeMap<>(counts)), List.copyOf(rows), more);
     }
   }
 }
