@@ -171,6 +171,29 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     cluster.waitForReadyBrokers();
   }
 
+  /**
+   * Stops one broker that is not the KRaft controller, as if its machine died; returns its id. The
+   * others go on; {@link #startBroker} brings it back with its data.
+   */
+  public int stopBroker() {
+    requireStarted();
+    int id =
+        cluster.brokers().keySet().stream()
+            .filter(node -> !cluster.controllers().containsKey(node))
+            .max(Integer::compare)
+            .orElseThrow(() -> new IllegalStateException("every broker is also the controller"));
+    cluster.brokers().get(id).shutdown();
+    cluster.brokers().get(id).awaitShutdown();
+    return id;
+  }
+
+  /** Starts broker {@code id} again after {@link #stopBroker}. */
+  public void startBroker(int id) throws Exception {
+    requireStarted();
+    cluster.brokers().get(id).startup();
+    cluster.waitForReadyBrokers();
+  }
+
   public String bootstrapServers() {
     requireStarted();
     return cluster.bootstrapServers();
