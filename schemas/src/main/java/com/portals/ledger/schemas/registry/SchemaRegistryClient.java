@@ -34,6 +34,7 @@ public final class SchemaRegistryClient {
   private final URI baseUri;
   private final HttpClient http;
   private final Duration requestTimeout;
+  private final RegistryAccess access;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
@@ -45,6 +46,18 @@ public final class SchemaRegistryClient {
   }
 
   public SchemaRegistryClient(String baseUrl, Duration connectTimeout, Duration requestTimeout) {
+    this(baseUrl, connectTimeout, requestTimeout, RegistryAccess.NONE);
+  }
+
+  /**
+   * A client for a registry that wants credentials or a trust store of its own ({@code access}).
+   */
+  public SchemaRegistryClient(String baseUrl, RegistryAccess access) {
+    this(baseUrl, Duration.ofSeconds(5), Duration.ofSeconds(15), access);
+  }
+
+  public SchemaRegistryClient(
+      String baseUrl, Duration connectTimeout, Duration requestTimeout, RegistryAccess access) {
     Objects.requireNonNull(baseUrl, "schema.registry.url");
     String trimmed = baseUrl.strip();
     if (trimmed.endsWith("/")) {
@@ -59,8 +72,11 @@ public final class SchemaRegistryClient {
       throw new IllegalArgumentException(
           "schema.registry.url '" + baseUrl + "' must start with http:// or https://");
     }
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(connectTimeout);
+    access.ssl().ifPresent(http::sslContext);
+    this.http = http.build();
     this.requestTimeout = requestTimeout;
+    this.access = access;
   }
 
   public String baseUrl() {
@@ -127,11 +143,18 @@ public final class SchemaRegistryClient {
     send("PUT", "/config/" + encode(subject), body);
   }
 
-  private JsonNode send(String method, String path, JsonNode body) {
+  /** The request for {@code path}, with the credentials of {@link RegistryAccess}. */
+  HttpRequest.Builder request(String path) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUri + path))
             .timeout(requestTimeout)
             .header("Accept", CONTENT_TYPE + ", application/json");
+    access.authorization().ifPresent(header -> request.header("Authorization", header));
+    return request;
+  }
+
+  private JsonNode send(String method, String path, JsonNode body) {
+    HttpRequest.Builder request = request(path);
     try {
       if (body == null) {
         request.method(method, HttpRequest.BodyPublishers.noBody());

@@ -1,5 +1,6 @@
 package com.portals.ledger.schemas.serde;
 
+import com.portals.ledger.schemas.registry.RegistryAccess;
 import com.portals.ledger.schemas.registry.SchemaRegistryClient;
 import java.util.Map;
 import java.util.Objects;
@@ -50,7 +51,7 @@ public final class LedgerSerdes {
     SchemaRegistryClient registry =
         url == null || String.valueOf(url).isBlank()
             ? null
-            : new SchemaRegistryClient(String.valueOf(url));
+            : new SchemaRegistryClient(String.valueOf(url), RegistryAccess.fromConfig(config));
     if (format == WireFormat.CONFLUENT && registry == null) {
       throw new IllegalArgumentException(
           WireFormat.CONFIG + "=confluent needs " + WireFormat.REGISTRY_URL_CONFIG);
