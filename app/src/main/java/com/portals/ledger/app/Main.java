@@ -32,8 +32,32 @@ public final class Main {
   /** Exit status of errors that are the user's to fix. */
   public static final int USAGE_ERROR = 2;
 
+  /** {@code json} for JSON log lines, {@code text} (the default) for readable ones. */
+  public static final String LOG_FORMAT_ENV = "LEDGER_LOG_FORMAT";
+
   public static void main(String[] args) {
+    String logConfig = logConfiguration(System.getenv(LOG_FORMAT_ENV));
+    if (logConfig != null && System.getProperty(LOG4J_CONFIG) == null) {
+      System.setProperty(LOG4J_CONFIG, logConfig);
+    }
     System.exit(commandLine().execute(args));
+  }
+
+  static final String LOG4J_CONFIG = "log4j2.configurationFile";
+
+  /**
+   * The log4j configuration for {@value #LOG_FORMAT_ENV}: {@code log4j2-json.xml} for {@code json},
+   * null (log4j2.xml, found by itself) for {@code text} or nothing. Set before the first logger
+   * exists; an explicit {@code -Dlog4j2.configurationFile} wins.
+   */
+  public static String logConfiguration(String format) {
+    if (format == null || format.isBlank() || format.strip().equalsIgnoreCase("text")) {
+      return null;
+    }
+    if (format.strip().equalsIgnoreCase("json")) {
+      return "log4j2-json.xml";
+    }
+    throw new IllegalArgumentException(LOG_FORMAT_ENV + "='" + format + "' must be text or json");
   }
 
   /** The command line, ready to execute; tests call it without exiting the JVM. */

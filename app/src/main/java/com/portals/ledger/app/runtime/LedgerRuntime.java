@@ -95,6 +95,14 @@ public final class LedgerRuntime implements AutoCloseable {
   /** Setting naming the Kafka Streams application (consumer group, internal topic prefix). */
   public static final String APPLICATION_ID = "ledger.application-id";
 
+  /**
+   * {@code true}: every HTTP request answered goes to the access log (logger {@value
+   * #ACCESS_LOGGER}).
+   */
+  public static final String ACCESS_LOG = "ledger.http.access-log";
+
+  public static final String ACCESS_LOGGER = "com.portals.ledger.access";
+
   public static final String DEFAULT_APPLICATION_ID = "portals-ledger";
 
   /**
@@ -197,7 +205,14 @@ public final class LedgerRuntime implements AutoCloseable {
 
     // The API first: the read side must advertise the port it actually listens on.
     api = new LedgerApi(tokens, this::health, clockPolicy);
-    http = LedgerHttpServer.start(options.httpHost(), options.httpPort(), api);
+    http =
+        LedgerHttpServer.start(
+            options.httpHost(),
+            options.httpPort(),
+            api,
+            options.settings().get(ACCESS_LOG, "false").strip().equalsIgnoreCase("true")
+                ? LoggerFactory.getLogger(ACCESS_LOGGER)::info
+                : null);
     started.push(http);
     started.push(api::detach);
 

@@ -1,8 +1,11 @@
 package com.portals.ledger.projections.http;
 
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The ledger's HTTP API (docs/contract.md "HTTP API", see {@link LedgerApi}) on Javalin. {@code GET
@@ -24,6 +27,16 @@ public final class LedgerHttpServer implements AutoCloseable {
 
   /** Starts the server on {@code host}:{@code port} ({@code port} 0 picks a free port). */
   public static LedgerHttpServer start(String host, int port, LedgerApi api) {
+    return start(host, port, api, null);
+  }
+
+  /**
+   * The same, each answered request also written to {@code accessLog} (null: none) as one line:
+   * client address, method, path and query, status, milliseconds. Headers, the token among them,
+   * are never written.
+   */
+  public static LedgerHttpServer start(
+      String host, int port, LedgerApi api, Consumer<String> accessLog) {
     Javalin app =
         Javalin.create(
             config -> {
@@ -42,9 +55,26 @@ public final class LedgerHttpServer implements AutoCloseable {
                     files.location = Location.CLASSPATH;
                   });
               config.staticFiles.enableWebjars();
+              if (accessLog != null) {
+                config.requestLogger.http((ctx, ms) -> accessLog.accept(accessLine(ctx, ms)));
+              }
             });
     app.start();
     return new LedgerHttpServer(app);
+  }
+
+  /** One line of the access log: never a header, so never a token. */
+  static String accessLine(Context ctx, Float ms) {
+    String query = ctx.queryString();
+    return String.format(
+        Locale.ROOT,
+        "%s \"%s %s%s\" %d %.1f ms",
+        ctx.ip(),
+        ctx.method(),
+        ctx.path(),
+        query == null ? "" : "?" + query,
+        ctx.statusCode(),
+        ms == null ? 0f : ms);
   }
 
   /**

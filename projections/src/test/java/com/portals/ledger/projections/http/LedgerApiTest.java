@@ -56,6 +56,22 @@ class LedgerApiTest {
   }
 
   @Test
+  void shouldWriteAnAccessLogLinePerRequestWithoutTheToken() throws Exception {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (LedgerHttpServer logged = LedgerHttpServer.start("127.0.0.1", 0, api, lines::add)) {
+      ApiClient logging = new ApiClient(logged::port);
+      logging.get("/affiliates/aff-1/orders?status=PENDING", FINANCE);
+      logging.get("/nowhere", null);
+    }
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0))
+        .matches(
+            "127\\.0\\.0\\.1 \"GET /affiliates/aff-1/orders\\?status=PENDING\" 503 [0-9.]+ ms");
+    assertThat(lines.get(1)).contains("\"GET /nowhere\" 404");
+    assertThat(String.join("\n", lines)).doesNotContain(FINANCE);
+  }
+
+  @Test
   void shouldAnswer503WithRetryAfterWhileTheLedgerStarts() throws Exception {
     HttpResponse<String> response = get("/affiliates/aff-1/balance", FINANCE);
 
