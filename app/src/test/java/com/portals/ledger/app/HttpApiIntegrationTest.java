@@ -183,6 +183,8 @@ class HttpApiIntegrationTest {
     assertThat(samples.get("ledger_rejections{reason=\"RATE_BELOW_MINIMUM\"}")).isEqualTo(1.0);
     assertThat(samples.get("ledger_withdrawals{status=\"paid\"}")).isEqualTo(1.0);
     assertThat(samples.get("ledger_money_cents{state=\"withdrawn\"}")).isEqualTo(2000.0);
+    assertThat(samples.get("ledger_journal_entries{kind=\"WITHDRAWAL_ACCEPTED\"}")).isEqualTo(1.0);
+    assertThat(samples.get("ledger_journal_entries{kind=\"COMMISSION_ACCRUED\"}")).isPositive();
     // The write side has read every input record the scenario posted (the lag is refreshed at most
     // every few seconds, and counts what is committed).
     await(
@@ -382,6 +384,7 @@ class HttpApiIntegrationTest {
     HttpResponse<String> first = get("/finance/rejections?limit=1", FINANCE);
     assertThat(json(first).path("more").asBoolean()).isTrue();
     HttpResponse<String> second = get(nextPage(first), FINANCE);
+    assertThat(json(second).path("rejections")).as(first.body() + "\n" + second.body()).hasSize(1);
     assertThat(json(second).path("more").asBoolean()).isFalse();
     assertThat(nextPage(second)).isNull();
     assertThat(

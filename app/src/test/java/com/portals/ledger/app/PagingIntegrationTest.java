@@ -57,10 +57,14 @@ class PagingIntegrationTest {
         TestLedgers.manual(dir.resolve("run"), kafka.bootstrapServers(), 3, FINANCE + " finance")) {
       ApiClient api = new ApiClient(ledger::httpPort);
       Path history = history();
+      long publishing = System.nanoTime();
       TestLedgers.Cli published =
           TestLedgers.cliOn(kafka.bootstrapServers(), List.of("publish", history.toString()));
       assertThat(published.exit()).as(published.err()).isZero();
       awaitEntries(api, ORDERS);
+      System.out.printf(
+          "history of %,d events published, applied and folded by the read side in %.1f s%n",
+          ORDERS + SESSIONS + 1, (System.nanoTime() - publishing) / 1e9);
 
       AtomicBoolean walking = new AtomicBoolean(true);
       AtomicInteger postedDuringWalk = new AtomicInteger();

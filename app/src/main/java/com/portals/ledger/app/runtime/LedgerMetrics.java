@@ -75,6 +75,7 @@ final class LedgerMetrics implements AutoCloseable {
   private final MultiGauge money;
   private final MultiGauge withdrawals;
   private final MultiGauge rejections;
+  private final MultiGauge entries;
   private volatile Instant ledgerTime;
   private long refreshedAt = Long.MIN_VALUE;
 
@@ -122,6 +123,10 @@ final class LedgerMetrics implements AutoCloseable {
     rejections =
         MultiGauge.builder("ledger.rejections")
             .description("rejections this instance's read side holds, by reason")
+            .register(registry);
+    entries =
+        MultiGauge.builder("ledger.journal.entries")
+            .description("journal entries of the affiliates this instance holds, by kind")
             .register(registry);
   }
 
@@ -206,6 +211,9 @@ final class LedgerMetrics implements AutoCloseable {
       List<MultiGauge.Row<?>> reasons = new ArrayList<>();
       held.counts().forEach((reason, count) -> reasons.add(row("reason", reason, count)));
       rejections.register(reasons, true);
+      List<MultiGauge.Row<?>> kinds = new ArrayList<>();
+      model.localEntriesByKind().forEach((kind, count) -> kinds.add(row("kind", kind, count)));
+      entries.register(kinds, true);
     } catch (RuntimeException e) {
       // The read side's stores move during a rebalance; the next scrape tries again.
       LOG.debug("read-side figures not available: {}", e.toString());

@@ -17,8 +17,10 @@ import com.portals.ledger.streams.stage.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
@@ -236,6 +238,14 @@ public final class ReadModel {
         t[Total.ACCEPTED_PAYOUT.ordinal()],
         t[Total.UNATTRIBUTED_ORDERS.ordinal()],
         t[Total.UNATTRIBUTED_AMOUNT.ordinal()]);
+  }
+
+  /** The journal entries of the affiliates this instance holds, by kind. */
+  public Map<String, Long> localEntriesByKind() {
+    Map<String, Long> counts = new TreeMap<>();
+    RunningTotals.entriesByKind(localTotals())
+        .forEach((kind, count) -> counts.put(kind.name(), count));
+    return counts;
   }
 
   /** The running totals of every task this instance holds, added up. */

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
@@ -187,16 +188,22 @@ public record RejectionPage(
         more || o.more || rows.size() > limit);
   }
 
-  /** Collects one instance's page; rows must be added in time order. */
+  /**
+   * Collects one instance's page: counts every match, keeps the first {@code limit} rows after the
+   * cursor in {@link Row#ORDER} (whatever order the store hands them in: its keys order topics by
+   * length first).
+   */
   static final class Builder {
     private final Query query;
     private long total;
     private final Map<String, Long> counts = new TreeMap<>();
-    private final List<Row> rows = new ArrayList<>();
+    // The head is the row that would be cut first.
+    private final PriorityQueue<Row> rows;
     private boolean more;
 
     Builder(Query query) {
       this.query = query;
+      this.rows = new PriorityQueue<>(Row.ORDER.reversed());
     }
 
     void add(Instant at, Rejection rejection) {
@@ -205,34 +212,37 @@ public record RejectionPage(
       }
       total++;
       counts.merge(rejection.getReasonCode(), 1L, Long::sum);
-      if (query.after() != null
-          && Row.ORDER.compare(
-                  new Row(
-                      at.toString(),
-                      rejection.getSourceTopic(),
-                      rejection.getSourcePartition(),
-                      rejection.getSourceOffset(),
-                      rejection.getReasonCode(),
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null),
-                  query.after())
-              <= 0) {
+      Row place =
+          new Row(
+              at.toString(),
+              rejection.getSourceTopic(),
+              rejection.getSourcePartition(),
+              rejection.getSourceOffset(),
+              rejection.getReasonCode(),
+              null,
+              null,
+              null,
+              null,
+              null,
+              null);
+      if (query.after() != null && Row.ORDER.compare(place, query.after()) <= 0) {
         return;
       }
-      if (rows.size() < query.limit()) {
-        rows.add(Row.of(at, rejection));
-      } else {
+      if (rows.size() == query.limit()) {
         more = true;
+        if (Row.ORDER.compare(place, rows.peek()) >= 0) {
+          return;
+        }
+        rows.poll();
       }
+      rows.add(Row.of(at, rejection));
     }
 
     RejectionPage build() {
+      List<Row> sorted = new ArrayList<>(rows);
+      sorted.sort(Row.ORDER);
       return new RejectionPage(
-          total, Collections.unmodifiableMap(new TreeMap<>(counts)), List.copyOf(rows), more);
+          total, Collections.unmodifiableMap(new TreeMap<>(counts)), List.copyOf(sorted), more);
     }
   }
 }

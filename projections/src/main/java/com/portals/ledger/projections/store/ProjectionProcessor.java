@@ -71,7 +71,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
   public void process(Record<String, SpecificRecord> record) {
     row = RunningTotals.decode(totals.get(totalsKey));
     long[] before = row.clone();
-    if (row[Total.INITIALIZED.ordinal()] == 0) {
+    if (row[Total.INITIALIZED.ordinal()] < RunningTotals.VERSION) {
       rebuildTotals();
     }
     SpecificRecord value = record.value();
@@ -147,6 +147,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     }
     figures(before, -1);
     figures(after, 1);
+    row[RunningTotals.kindIndex(entry.getKind())]++;
     AffiliateChecks.entry(affiliate, entry)
         .ifPresent(finding -> find(ProjectionStores.entryFindingKey(finding, entry), finding));
     recheck(affiliate);
@@ -283,13 +284,15 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     }
     try (KeyValueIterator<Bytes, JournalEntry> it = journal.all()) {
       it.forEachRemaining(
-          entry ->
-              AffiliateChecks.entry(entry.value.getAffiliateId(), entry.value)
-                  .ifPresent(
-                      finding ->
-                          find(ProjectionStores.entryFindingKey(finding, entry.value), finding)));
+          entry -> {
+            row[RunningTotals.kindIndex(entry.value.getKind())]++;
+            AffiliateChecks.entry(entry.value.getAffiliateId(), entry.value)
+                .ifPresent(
+                    finding ->
+                        find(ProjectionStores.entryFindingKey(finding, entry.value), finding));
+          });
     }
     affiliates.forEach(this::recheck);
-    row[Total.INITIALIZED.ordinal()] = 1;
+    row[Total.INITIALIZED.ordinal()] = RunningTotals.VERSION;
   }
 }

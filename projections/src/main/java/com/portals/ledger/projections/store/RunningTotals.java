@@ -1,6 +1,9 @@
 package com.portals.ledger.projections.store;
 
+import com.portals.ledger.avro.ledger.EntryKind;
 import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The figures finance's summary and reconciliation show, kept up to date by the read side as each
@@ -8,9 +11,11 @@ import java.nio.ByteBuffer;
  * row in {@link ProjectionStores#TOTALS} (key {@code totals/<partition>}); an instance adds up the
  * rows of the tasks it holds, the API adds up the instances.
  *
- * <p>A row is a fixed sequence of longs, one per {@link Total}. A row written before a figure
- * existed reads it as 0; {@link Total#INITIALIZED} tells a task whose row was built from its stores
- * (which happens once, at its first record, for stores that predate the row) from one that was not.
+ * <p>A row is a fixed sequence of longs, one per {@link Total}, then one per journal entry kind
+ * (how many entries of each kind the task's affiliates have, {@link #kindIndex}). A row written
+ * before a figure existed reads it as 0; {@link Total#INITIALIZED} tells a task whose row was built
+ * from its stores (which happens once, at its first record, for stores that predate the row) from
+ * one that was not.
  */
 public final class RunningTotals {
 
@@ -52,11 +57,34 @@ public final class RunningTotals {
     UNATTRIBUTED_AMOUNT,
     /** Findings of the reconciliation's checks ({@link ProjectionStores#DIFFERENCES}). */
     DIFFERENCES,
-    /** 1 once the row holds everything of the task's stores. */
+    /**
+     * The {@link #VERSION} of the row's layout once it holds everything of the task's stores; a row
+     * of an older layout (or none) is built again from them.
+     */
     INITIALIZED
   }
 
+  /** The layout of a row: 2 added the journal entries by kind. */
+  public static final long VERSION = 2;
+
   private static final Total[] TOTALS = Total.values();
+  private static final EntryKind[] KINDS = EntryKind.values();
+
+  /** Where the count of journal entries of {@code kind} sits in a row. */
+  public static int kindIndex(EntryKind kind) {
+    return TOTALS.length + kind.ordinal();
+  }
+
+  /** The journal entries of a row, by kind (kinds without an entry left out). */
+  public static Map<EntryKind, Long> entriesByKind(long[] row) {
+    Map<EntryKind, Long> counts = new EnumMap<>(EntryKind.class);
+    for (EntryKind kind : KINDS) {
+      if (row[kindIndex(kind)] != 0) {
+        counts.put(kind, row[kindIndex(kind)]);
+      }
+    }
+    return counts;
+  }
 
   private RunningTotals() {}
 
@@ -67,7 +95,7 @@ public final class RunningTotals {
 
   /** A row with every figure 0. */
   public static long[] empty() {
-    return new long[TOTALS.length];
+    return new long[TOTALS.length + KINDS.length];
   }
 
   /** The stored form of a row. */

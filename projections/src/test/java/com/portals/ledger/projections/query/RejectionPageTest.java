@@ -7,6 +7,7 @@ import com.portals.ledger.avro.ledger.Rejection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RejectionPageTest {
@@ -57,6 +58,32 @@ class RejectionPageTest {
         .isInstanceOf(BadRequestException.class);
     assertThat(RejectionPage.Query.parse(null, null, " ", null, null).limit())
         .isEqualTo(RejectionPage.DEFAULT_LIMIT);
+  }
+
+  @Test
+  void shouldPageInRowOrderWhateverOrderTheStoreHandsRowsIn() {
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+    // The store's keys put the shorter topic first; rows are ordered by topic name.
+    Rejection orders = rejection("A", 7);
+    Rejection rates = rejection("B", 3);
+    rates.setSourceTopic("portals.commission-rates");
+    List<String> walked = new java.util.ArrayList<>();
+    String after = null;
+    for (int page = 0; page < 3; page++) {
+      RejectionPage.Builder builder =
+          new RejectionPage.Builder(RejectionPage.Query.parse(null, null, null, null, "1", after));
+      builder.add(at, orders);
+      builder.add(at, rates);
+      RejectionPage built = builder.build();
+      assertThat(built.total()).isEqualTo(2);
+      if (built.rejections().isEmpty()) {
+        break;
+      }
+      walked.add(built.rejections().get(0).sourceTopic());
+      after = built.rejections().get(0).position();
+      assertThat(built.more()).isEqualTo(walked.size() == 1);
+    }
+    assertThat(walked).containsExactly("portals.commission-rates", "portals.orders");
   }
 
   private static Rejection rejection(String code, long offset) {

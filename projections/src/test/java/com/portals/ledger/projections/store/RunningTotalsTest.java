@@ -137,9 +137,17 @@ class RunningTotalsTest {
     assertThat(running[Total.AFFILIATES.ordinal()]).isPositive();
     assertThat(running[Total.DIFFERENCES.ordinal()]).isEqualTo(found.size()).isPositive();
 
-    // Forget the row: the next record rebuilds it from the stores.
+    assertThat(
+            RunningTotals.entriesByKind(running).values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(running[Total.JOURNAL_ENTRIES.ordinal()]);
+
+    // A row of an older layout (here: none at all) is built again from the stores at the next
+    // record.
     KeyValueStore<String, byte[]> rows = driver.getKeyValueStore(ProjectionStores.TOTALS);
-    rows.put(RunningTotals.key(0), RunningTotals.encode(RunningTotals.empty()));
+    long[] older = running.clone();
+    older[Total.INITIALIZED.ordinal()] = RunningTotals.VERSION - 1;
+    older[Total.AFFILIATES.ordinal()] = -1;
+    rows.put(RunningTotals.key(0), RunningTotals.encode(older));
     clock.pipeInput("", new ClockTick(T0.plusSeconds(10_000), null), T0.plusSeconds(10_000));
 
     assertThat(totals()).containsExactly(running);
@@ -181,6 +189,8 @@ class RunningTotalsTest {
     assertThat(totals[Total.PAID_COUNT.ordinal()]).isEqualTo(1);
     assertThat(totals[Total.PAID_AMOUNT.ordinal()]).isEqualTo(2000);
     assertThat(totals[Total.PAID_PAYOUT.ordinal()]).isEqualTo(500);
+    assertThat(RunningTotals.entriesByKind(totals))
+        .containsExactly(Map.entry(EntryKind.COMMISSION_ACCRUED, 2L));
   }
 
   private long[] totals() {
