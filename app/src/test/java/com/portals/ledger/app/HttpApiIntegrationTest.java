@@ -184,6 +184,24 @@ class HttpApiIntegrationTest {
     assertThat(samples.get("ledger_withdrawals{status=\"paid\"}")).isEqualTo(1.0);
     assertThat(samples.get("ledger_money_cents{state=\"withdrawn\"}")).isEqualTo(2000.0);
     assertThat(samples.get("ledger_journal_entries{kind=\"WITHDRAWAL_ACCEPTED\"}")).isEqualTo(1.0);
+    // Events the write side applied, by type, summed over its tasks: the scenario's three orders.
+    try {
+      await(
+          "the events applied by type",
+          () -> appliedOfType(get("/metrics", METRICS).body(), "OrderPlaced") >= 3);
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage()
+              + ": "
+              + get("/metrics", METRICS)
+                  .body()
+                  .lines()
+                  .filter(line -> line.contains("applied"))
+                  .toList(),
+          e);
+    }
+    assertThat(appliedOfType(get("/metrics", METRICS).body(), "WithdrawalRequested"))
+        .isGreaterThanOrEqualTo(3);
     assertThat(samples.get("ledger_journal_entries{kind=\"COMMISSION_ACCRUED\"}")).isPositive();
     // The write side has read every input record the scenario posted (the lag is refreshed at most
     // every few seconds, and counts what is committed).
@@ -793,6 +811,19 @@ class HttpApiIntegrationTest {
     assertThat(nextPage(cut)).contains("format=csv").contains("cursor=");
     assertThat(get("/affiliates/aff-1/journal?format=csv", AFF1).headers().firstValue("Link"))
         .isEmpty();
+  }
+
+  /** The write side's events applied of {@code type}, summed over its tasks, in a scrape. */
+  private static double appliedOfType(String scrape, String type) {
+    double sum = 0;
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith("kafka_ledger_events_applied_total{")
+          && line.contains("event_type=\"" + type + "\"")
+          && line.contains("side=\"write\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   /** The next page a Link header names (RFC 8288), or null on the last page. */

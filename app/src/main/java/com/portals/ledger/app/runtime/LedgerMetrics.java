@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
@@ -130,9 +132,22 @@ final class LedgerMetrics implements AutoCloseable {
             .register(registry);
   }
 
+  /**
+   * Looks for Kafka metrics registered since (a task's, when it starts; the ledger's events applied
+   * by type, at a type's first event) every {@link #REFRESH}, not Micrometer's default minute.
+   */
+  private final ScheduledExecutorService kafkaRefresh =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "ledger-metrics-kafka-refresh");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   /** Adds the metrics of a Kafka Streams client, tagged {@code side}. */
   void bind(String side, KafkaStreams streams) {
-    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, Tags.of("side", side));
+    KafkaStreamsMetrics metrics =
+        new KafkaStreamsMetrics(streams, Tags.of("side", side), kafkaRefresh, REFRESH);
     metrics.bindTo(registry);
     binders.add(metrics);
   }
@@ -242,6 +257,7 @@ final class LedgerMetrics implements AutoCloseable {
         LOG.debug("closing a metrics binder: {}", e.toString());
       }
     }
+    kafkaRefresh.shutdownNow();
     registry.close();
     admin.close(Duration.ofSeconds(5));
   }

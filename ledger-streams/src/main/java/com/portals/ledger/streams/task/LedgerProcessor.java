@@ -29,7 +29,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -99,6 +102,10 @@ public final class LedgerProcessor
   private Colocation group;
   private Channels channels;
   private final java.util.ArrayDeque<Handover> inbox = new java.util.ArrayDeque<>();
+
+  /** Events applied, by type: a Kafka Streams metric per type and task (ledger_events_applied). */
+  private final Map<Class<?>, Sensor> applied = new java.util.HashMap<>();
+
   private boolean open;
   private Cancellable startup;
   private Cancellable teller;
@@ -267,6 +274,10 @@ public final class LedgerProcessor
   @Override
   public void close() {
     open = false;
+    if (context != null) {
+      applied.values().forEach(sensor -> context.metrics().removeSensor(sensor));
+    }
+    applied.clear();
     if (rereader != null) {
       rereader.close();
       rereader = null;
@@ -327,6 +338,28 @@ public final class LedgerProcessor
     }
   }
 
+  /** Counts an event the ledger applies, under its type. */
+  private void applied(SpecificRecord event) {
+    applied.computeIfAbsent(event.getClass(), type -> appliedSensor(event)).record();
+  }
+
+  private Sensor appliedSensor(SpecificRecord event) {
+    String type = event.getSchema().getName();
+    String task = context.taskId().toString();
+    Sensor sensor =
+        context
+            .metrics()
+            .addSensor("ledger-events-applied-" + task + "-" + type, Sensor.RecordingLevel.INFO);
+    sensor.add(
+        new MetricName(
+            "events-applied-total",
+            "ledger-metrics",
+            "events of this type the ledger applied",
+            Map.of("event-type", type, "task-id", task)),
+        new CumulativeCount());
+    return sensor;
+  }
+
   private void dispatch(SpecificRecord body, long orderAt) {
     if (body instanceof AttributionRequest request) {
       attribution.request(request, orderAt, frontiers.intakeLow());
@@ -335,7 +368,7 @@ public final class LedgerProcessor
     } else if (body instanceof Movement movement) {
       accounts.movement(movement, orderAt);
     } else if (body instanceof CommissionRateSet rate) {
-      orders.rate(rate, orderAt);
+      rate(rate, orderAt);
     } else if (body instanceof Routed routed) {
       SpecificRecord event = (SpecificRecord) routed.getEvent();
       if (event instanceof ClickRecorded click) {
@@ -407,21 +440,25 @@ public final class LedgerProcessor
 
   @Override
   public void click(Origin origin, ClickRecorded click, long orderAt) {
+    applied(click);
     attribution.click(origin, click, orderAt, sweepHorizon());
   }
 
   @Override
   public void orderEvent(Origin origin, SpecificRecord event, long orderAt) {
+    applied(event);
     orders.input(origin, event, orderAt, Intake.seqOf(origin, topicIndex));
   }
 
   @Override
   public void rate(CommissionRateSet rate, long orderAt) {
+    applied(rate);
     orders.rate(rate, orderAt);
   }
 
   @Override
   public void accountEvent(Origin origin, SpecificRecord event, long orderAt) {
+    applied(event);
     accounts.input(origin, event, orderAt, Intake.seqOf(origin, topicIndex));
   }
 
