@@ -9,6 +9,7 @@ import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.time.SettlementCalendar;
+import com.portals.ledger.projections.store.AffiliateChecks;
 import com.portals.ledger.projections.store.Findings;
 import com.portals.ledger.projections.store.ProjectionStores;
 import com.portals.ledger.projections.store.RunningTotals;
@@ -332,7 +333,11 @@ public final class ReadModel {
     try (KeyValueIterator<Bytes, String> it =
         store(ProjectionStores.DIFFERENCES, Bytes.class, String.class).all()) {
       while (it.hasNext() && found.size() < Reconciliation.MAX_DIFFERENCES) {
-        found.add(Reconciliation.Difference.of(Findings.decode(it.next().value)));
+        for (AffiliateChecks.Finding finding : Findings.decodeAll(it.next().value)) {
+          if (found.size() < Reconciliation.MAX_DIFFERENCES) {
+            found.add(Reconciliation.Difference.of(finding));
+          }
+        }
       }
     }
     return Reconciliation.of(t, found);

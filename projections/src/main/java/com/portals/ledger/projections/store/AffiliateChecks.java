@@ -68,6 +68,34 @@ public final class AffiliateChecks {
       AccountState folded,
       Balance balance,
       Iterable<WithdrawalDecision> decisions) {
+    long[] out = new long[2];
+    for (WithdrawalDecision decision : decisions) {
+      out = plus(out, decision, 1);
+    }
+    return account(affiliateId, folded, balance, out[0], out[1]);
+  }
+
+  /**
+   * {@code out} ({@code [amount, fees]} of withdrawals accepted or paid) with {@code decision}
+   * added ({@code sign} 1) or taken back (-1); other statuses leave it alone.
+   */
+  public static long[] plus(long[] out, WithdrawalDecision decision, int sign) {
+    if (decision != null
+        && (decision.getStatus() == WithdrawalStatus.ACCEPTED
+            || decision.getStatus() == WithdrawalStatus.PAID)) {
+      return new long[] {
+        out[0] + sign * decision.getAmountCents(), out[1] + sign * decision.getFeeCents()
+      };
+    }
+    return out;
+  }
+
+  /**
+   * The same, the withdrawals given as what left the balance: {@code out} and {@code outFees},
+   * amounts and fees of the withdrawals whose latest decision is accepted or paid.
+   */
+  public static List<Finding> account(
+      String affiliateId, AccountState folded, Balance balance, long out, long outFees) {
     List<Finding> findings = new ArrayList<>();
     if (folded == null) {
       if (balance != null) {
@@ -124,15 +152,6 @@ public final class AffiliateChecks {
           folded.getWithdrawnCents(),
           balance.getWithdrawnCents());
       compare(findings, affiliateId, "feesCents", folded.getFeesCents(), balance.getFeesCents());
-    }
-    long out = 0;
-    long outFees = 0;
-    for (WithdrawalDecision decision : decisions) {
-      if (decision.getStatus() == WithdrawalStatus.ACCEPTED
-          || decision.getStatus() == WithdrawalStatus.PAID) {
-        out += decision.getAmountCents();
-        outFees += decision.getFeeCents();
-      }
     }
     if (folded.getWithdrawnCents() != out) {
       findings.add(

@@ -14,7 +14,9 @@ import com.portals.ledger.streams.stage.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
@@ -48,6 +50,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
   private KeyValueStore<String, Long> clock;
   private KeyValueStore<String, byte[]> totals;
   private KeyValueStore<Bytes, String> differences;
+  private KeyValueStore<String, byte[]> withdrawn;
   private String totalsKey;
   private long[] row;
 
@@ -64,6 +67,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     clock = context.getStateStore(ProjectionStores.CLOCK);
     totals = context.getStateStore(ProjectionStores.TOTALS);
     differences = context.getStateStore(ProjectionStores.DIFFERENCES);
+    withdrawn = context.getStateStore(ProjectionStores.WITHDRAWN);
     totalsKey = RunningTotals.key(context.taskId().partition());
   }
 
@@ -79,9 +83,13 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
       journal(entry);
     } else if (value instanceof WithdrawalDecision decision) {
       Bytes key = ProjectionStores.withdrawalKey(decision.getAffiliateId(), rowOf(decision));
-      tally(withdrawals.get(key), -1);
+      WithdrawalDecision previous = withdrawals.get(key);
+      tally(previous, -1);
       tally(decision, 1);
       withdrawals.put(key, decision);
+      long[] out = RunningTotals.decode(withdrawn.get(decision.getAffiliateId()), 2);
+      out = AffiliateChecks.plus(AffiliateChecks.plus(out, previous, -1), decision, 1);
+      withdrawn.put(decision.getAffiliateId(), RunningTotals.encode(out));
       recheck(decision.getAffiliateId());
     } else if (value instanceof OrderState order) {
       String owner =
@@ -218,28 +226,31 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     differences.put(key, Findings.encode(finding));
   }
 
-  /** Runs the account checks of {@code affiliate} again and keeps what they find. */
+  /**
+   * Runs the account checks of {@code affiliate} again and keeps what they find, all under one key
+   * (two lookups and at most one write per record: this runs for every journal entry, balance and
+   * decision).
+   */
   private void recheck(String affiliate) {
-    Bytes prefix = ProjectionStores.accountFindingsOf(affiliate);
-    List<Bytes> stale = new ArrayList<>();
-    try (KeyValueIterator<Bytes, String> it = differences.range(prefix, Keys.afterPrefix(prefix))) {
-      it.forEachRemaining(entry -> stale.add(entry.key));
-    }
-    for (Bytes key : stale) {
-      differences.delete(key);
-      add(Total.DIFFERENCES, -1);
-    }
-    List<WithdrawalDecision> decisions = new ArrayList<>();
-    Bytes own = ProjectionStores.prefix(affiliate);
-    try (KeyValueIterator<Bytes, WithdrawalDecision> it =
-        withdrawals.range(own, Keys.afterPrefix(own))) {
-      it.forEachRemaining(entry -> decisions.add(entry.value));
-    }
-    for (AffiliateChecks.Finding finding :
+    long[] out = RunningTotals.decode(withdrawn.get(affiliate), 2);
+    List<AffiliateChecks.Finding> found =
         AffiliateChecks.account(
-            affiliate, accounts.get(affiliate), ledgerBalances.get(affiliate), decisions)) {
-      find(ProjectionStores.accountFindingKey(finding), finding);
+            affiliate, accounts.get(affiliate), ledgerBalances.get(affiliate), out[0], out[1]);
+    Bytes key = ProjectionStores.accountFindingsOf(affiliate);
+    String stored = differences.get(key);
+    if (stored == null && found.isEmpty()) {
+      return;
     }
+    int before = stored == null ? 0 : Findings.decodeAll(stored).size();
+    if (found.isEmpty()) {
+      differences.delete(key);
+    } else {
+      String encoded = Findings.encodeAll(found);
+      if (!encoded.equals(stored)) {
+        differences.put(key, encoded);
+      }
+    }
+    add(Total.DIFFERENCES, found.size() - before);
   }
 
   /**
@@ -270,9 +281,23 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
           });
     }
     add(Total.RECONCILED_AFFILIATES, affiliates.size());
-    try (KeyValueIterator<Bytes, WithdrawalDecision> it = withdrawals.all()) {
-      it.forEachRemaining(entry -> tally(entry.value, 1));
+    List<String> stalePayers = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = withdrawn.all()) {
+      it.forEachRemaining(entry -> stalePayers.add(entry.key));
     }
+    stalePayers.forEach(withdrawn::delete);
+    Map<String, long[]> out = new HashMap<>();
+    try (KeyValueIterator<Bytes, WithdrawalDecision> it = withdrawals.all()) {
+      it.forEachRemaining(
+          entry -> {
+            tally(entry.value, 1);
+            out.merge(
+                entry.value.getAffiliateId(),
+                AffiliateChecks.plus(new long[2], entry.value, 1),
+                (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+          });
+    }
+    out.forEach((affiliate, sums) -> withdrawn.put(affiliate, RunningTotals.encode(sums)));
     Bytes unattributed = ProjectionStores.prefix(ProjectionStores.UNATTRIBUTED);
     try (KeyValueIterator<Bytes, OrderState> it =
         orders.range(unattributed, Keys.afterPrefix(unattributed))) {

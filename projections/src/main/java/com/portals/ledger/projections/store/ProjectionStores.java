@@ -47,11 +47,17 @@ public final class ProjectionStores {
   public static final String TOTALS = "projection-totals";
 
   /**
-   * What the reconciliation's checks find, kept as records arrive (key: affiliate, "a" and the
-   * check for an account's findings, or "e" and the entry for an unbalanced entry; value: {@link
+   * What the reconciliation's checks find, kept as records arrive (key: affiliate and "a" for an
+   * account's findings, or affiliate, "e" and the entry for an unbalanced entry; value: {@link
    * Findings}).
    */
   public static final String DIFFERENCES = "projection-differences";
+
+  /**
+   * Per affiliate, the amounts and fees of its withdrawals accepted or paid (two longs), for the
+   * reconciliation's checks as records arrive.
+   */
+  public static final String WITHDRAWN = "projection-withdrawn";
 
   /** The ledger's time: the latest clock tick (key: {@value #NOW}). */
   public static final String CLOCK = "projection-clock";
@@ -108,13 +114,9 @@ public final class ProjectionStores {
     return Keys.builder().string(affiliateId).instant(occurredAt).tail(clickId).build();
   }
 
-  /** Every key of an affiliate's account findings starts with this. */
+  /** The key of an affiliate's account findings. */
   public static Bytes accountFindingsOf(String affiliateId) {
     return Keys.builder().string(affiliateId).string("a").build();
-  }
-
-  public static Bytes accountFindingKey(AffiliateChecks.Finding finding) {
-    return Keys.builder().string(finding.affiliateId()).string("a").tail(finding.check()).build();
   }
 
   public static Bytes entryFindingKey(AffiliateChecks.Finding finding, JournalEntry entry) {

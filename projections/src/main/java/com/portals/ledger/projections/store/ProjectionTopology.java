@@ -108,7 +108,8 @@ public final class ProjectionTopology {
             ProjectionStores.REJECTIONS,
             ProjectionStores.CLOCK,
             ProjectionStores.TOTALS,
-            ProjectionStores.DIFFERENCES);
+            ProjectionStores.DIFFERENCES,
+            ProjectionStores.WITHDRAWN);
     return builder.build();
   }
 
@@ -175,6 +176,7 @@ public final class ProjectionTopology {
     keyValue(builder, ProjectionStores.CLOCK, Serdes.String(), Serdes.Long());
     keyValue(builder, ProjectionStores.TOTALS, Serdes.String(), Serdes.ByteArray());
     keyValue(builder, ProjectionStores.DIFFERENCES, Serdes.Bytes(), Serdes.String());
+    keyValue(builder, ProjectionStores.WITHDRAWN, Serdes.String(), Serdes.ByteArray());
   }
 
   private static <K, V> void keyValue(

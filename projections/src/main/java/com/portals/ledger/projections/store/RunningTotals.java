@@ -64,8 +64,11 @@ public final class RunningTotals {
     INITIALIZED
   }
 
-  /** The layout of a row: 2 added the journal entries by kind. */
-  public static final long VERSION = 2;
+  /**
+   * The layout of a row: 2 added the journal entries by kind, 3 the withdrawal sums per affiliate
+   * ({@link ProjectionStores#WITHDRAWN}) and one key per affiliate's account findings.
+   */
+  public static final long VERSION = 3;
 
   private static final Total[] TOTALS = Total.values();
   private static final EntryKind[] KINDS = EntryKind.values();
@@ -109,7 +112,12 @@ public final class RunningTotals {
 
   /** A stored row (figures it does not hold are 0); an empty row for null. */
   public static long[] decode(byte[] stored) {
-    long[] row = empty();
+    return decode(stored, TOTALS.length + KINDS.length);
+  }
+
+  /** Stored longs as an array of {@code length} (0 where it holds none). */
+  public static long[] decode(byte[] stored, int length) {
+    long[] row = new long[length];
     if (stored != null) {
       ByteBuffer bytes = ByteBuffer.wrap(stored);
       for (int i = 0; i < row.length && bytes.remaining() >= Long.BYTES; i++) {

@@ -211,8 +211,9 @@ class RunningTotalsTest {
     try (KeyValueIterator<Bytes, String> it = store.all()) {
       it.forEachRemaining(
           entry -> {
-            AffiliateChecks.Finding f = Findings.decode(entry.value);
-            found.add(f.affiliateId() + " " + f.check() + " " + f.expected() + " " + f.found());
+            for (AffiliateChecks.Finding f : Findings.decodeAll(entry.value)) {
+              found.add(f.affiliateId() + " " + f.check() + " " + f.expected() + " " + f.found());
+            }
           });
     }
     return found;
