@@ -1,6 +1,6 @@
 package com.portals.ledger.streams.state;
 
-import com.portals.ledger.streams.stage.Keys;
+import com.portals.ledger.schemas.keys.Keys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

@@ -14,7 +14,7 @@ import com.portals.ledger.projections.store.Findings;
 import com.portals.ledger.projections.store.ProjectionStores;
 import com.portals.ledger.projections.store.RunningTotals;
 import com.portals.ledger.projections.store.RunningTotals.Total;
-import com.portals.ledger.streams.stage.Keys;
+import com.portals.ledger.schemas.keys.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.account.Withdrawal;
 import com.portals.ledger.projections.store.RunningTotals.Total;
-import com.portals.ledger.streams.stage.Keys;
+import com.portals.ledger.schemas.keys.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package com.portals.ledger.projections.store;
 
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.Rejection;
-import com.portals.ledger.streams.stage.Keys;
+import com.portals.ledger.schemas.keys.Keys;
 import java.time.Instant;
 import org.apache.kafka.common.utils.Bytes;
 

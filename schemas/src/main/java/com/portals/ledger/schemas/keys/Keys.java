@@ -1,4 +1,4 @@
-package com.portals.ledger.streams.stage;
+package com.portals.ledger.schemas.keys;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
