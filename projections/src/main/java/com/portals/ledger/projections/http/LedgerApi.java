@@ -44,6 +44,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.commons.csv.CSVFormat;
@@ -533,31 +534,26 @@ public final class LedgerApi {
       JsonRow<V> json,
       CsvList<V> csvList) {
     Optional<Bytes> end = page.announce(ctx, scan, matches);
-    if (csv) {
-      writeCsv(
-          ctx,
-          csvList.name(),
-          csvList.format(),
-          printer ->
-              page.stream(
-                  scan, matches, end, row -> write(() -> csvList.row().write(printer, row))));
-    } else {
-      writeJsonArray(
-          ctx, out -> page.stream(scan, matches, end, row -> write(() -> json.write(out, row))));
-    }
+    writeRows(ctx, csv, sink -> page.stream(scan, matches, end, sink), json, csvList);
   }
 
   /** A page of a report computed in memory. */
   private static <V> void rows(
       Context ctx, boolean csv, List<V> rows, JsonRow<V> json, CsvList<V> csvList) {
+    writeRows(ctx, csv, rows::forEach, json, csvList);
+  }
+
+  /** The rows {@code source} hands over, as a JSON array or as CSV records. */
+  private static <V> void writeRows(
+      Context ctx, boolean csv, Consumer<Consumer<V>> source, JsonRow<V> json, CsvList<V> list) {
     if (csv) {
       writeCsv(
           ctx,
-          csvList.name(),
-          csvList.format(),
-          printer -> rows.forEach(row -> write(() -> csvList.row().write(printer, row))));
+          list.name(),
+          list.format(),
+          printer -> source.accept(row -> write(() -> list.row().write(printer, row))));
     } else {
-      writeJsonArray(ctx, out -> rows.forEach(row -> write(() -> json.write(out, row))));
+      writeJsonArray(ctx, out -> source.accept(row -> write(() -> json.write(out, row))));
     }
   }
 

@@ -83,10 +83,7 @@ final class Paging {
     if (key == null
         || bytes[0] != (byte) list
         || (prefix != null && !startsWith(key.get(), prefix.get()))) {
-      throw new BadRequestException(
-          "INVALID_CURSOR",
-          "'cursor' is not a cursor of this list: use the Link header of the page before, or"
-              + " leave it out for the first page");
+      throw BadRequestException.invalidCursor();
     }
     return key;
   }

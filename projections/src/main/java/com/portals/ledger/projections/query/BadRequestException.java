@@ -21,6 +21,14 @@ public final class BadRequestException extends RuntimeException {
     this.code = code;
   }
 
+  /** A {@code cursor} that is not one of the list's own. */
+  public static BadRequestException invalidCursor() {
+    return new BadRequestException(
+        "INVALID_CURSOR",
+        "'cursor' is not a cursor of this list: use the Link header of the page before, or"
+            + " leave it out for the first page");
+  }
+
   public String code() {
     return code;
   }

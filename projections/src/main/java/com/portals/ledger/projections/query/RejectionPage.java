@@ -68,24 +68,16 @@ public record RejectionPage(
       String[] parts = position.split("\n", -1);
       try {
         Instant.parse(parts[0]);
-        return new Row(
-            parts[0],
-            parts[1],
-            Integer.parseInt(parts[2]),
-            Long.parseLong(parts[3]),
-            parts[4],
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        return place(
+            parts[0], parts[1], Integer.parseInt(parts[2]), Long.parseLong(parts[3]), parts[4]);
       } catch (RuntimeException e) {
-        throw new BadRequestException(
-            "INVALID_CURSOR",
-            "'cursor' is not a cursor of this list: use the Link header of the page before, or"
-                + " leave it out for the first page");
+        throw BadRequestException.invalidCursor();
       }
+    }
+
+    /** A row standing for a place in {@link #ORDER}: the fields that order rows, the rest null. */
+    static Row place(String at, String topic, int partition, long offset, String reasonCode) {
+      return new Row(at, topic, partition, offset, reasonCode, null, null, null, null, null, null);
     }
 
     static Row of(Instant at, Rejection r) {
@@ -213,18 +205,12 @@ public record RejectionPage(
       total++;
       counts.merge(rejection.getReasonCode(), 1L, Long::sum);
       Row place =
-          new Row(
+          Row.place(
               at.toString(),
               rejection.getSourceTopic(),
               rejection.getSourcePartition(),
               rejection.getSourceOffset(),
-              rejection.getReasonCode(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null);
+              rejection.getReasonCode());
       if (query.after() != null && Row.ORDER.compare(place, query.after()) <= 0) {
         return;
       }
