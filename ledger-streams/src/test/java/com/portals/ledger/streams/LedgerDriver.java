@@ -1,6 +1,8 @@
 package com.portals.ledger.streams;
 
 import com.portals.ledger.avro.events.ClockTick;
+import com.portals.ledger.avro.events.PayoutBatched;
+import com.portals.ledger.avro.events.WithdrawalEvent;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
@@ -125,6 +127,23 @@ final class LedgerDriver implements AutoCloseable {
     pipeBytes(topic, key, value, timestamp);
     drain();
     return this;
+  }
+
+  /**
+   * Finance puts withdrawal {@code withdrawalId} of {@code affiliateId} into payout batch {@code
+   * batchId} at {@code at} (as {@code POST /finance/payout-batches} publishes it: there is no JSON
+   * line for it).
+   */
+  LedgerDriver batched(
+      String eventId, String withdrawalId, String affiliateId, String batchId, String at) {
+    Instant time = Instant.parse(at);
+    WithdrawalEvent event =
+        new WithdrawalEvent(new PayoutBatched(eventId, withdrawalId, affiliateId, batchId, time));
+    return givenBytes(
+        Topics.WITHDRAWALS,
+        affiliateId,
+        Topics.WITHDRAWALS.valueSerde(serdes).serializer().serialize("", event),
+        time);
   }
 
   /** The offset the next record piped to {@code topic} gets (one partition per topic). */

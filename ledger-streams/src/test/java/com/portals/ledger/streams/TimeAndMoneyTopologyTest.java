@@ -292,6 +292,47 @@ class TimeAndMoneyTopologyTest {
   }
 
   @Test
+  void shouldPutAnAcceptedWithdrawalInOnePayoutBatchOnlyAndKeepItsBatchWhenPaid() {
+    withBalance(9000)
+        .given(withdrawal("w-e1", "w1", "aff-1", 3000L, "2026-02-03T00:00:00Z"))
+        .batched("b1:w1", "w1", "aff-1", "B1", "2026-02-03T00:00:00Z")
+        .batched("b2:w1", "w1", "aff-1", "B2", "2026-02-04T00:00:00Z")
+        .batched("b1:w1", "w1", "aff-1", "B1", "2026-02-04T00:00:00Z")
+        .batched("b3:w9", "w9", "aff-1", "B3", "2026-02-04T00:00:00Z")
+        .given(payoutCompleted("pay-1", "w1", "aff-1", "2026-02-05T00:00:00Z"))
+        .batched("b4:w1", "w1", "aff-1", "B4", "2026-02-05T01:00:00Z")
+        .tick("2026-02-06T00:00:00Z");
+
+    assertThat(ledger.decisions())
+        .extracting(
+            WithdrawalDecision::getStatus,
+            WithdrawalDecision::getBatchId,
+            WithdrawalDecision::getCausingEventId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(WithdrawalStatus.ACCEPTED, null, "w-e1"),
+            // Published at the instant it was decided: applied after the request all the same.
+            org.assertj.core.groups.Tuple.tuple(WithdrawalStatus.ACCEPTED, "B1", "b1:w1"),
+            org.assertj.core.groups.Tuple.tuple(WithdrawalStatus.PAID, "B1", "pay-1"));
+    WithdrawalDecision accepted = ledger.decisions().get(0);
+    assertThat(accepted.getPayee().getIban()).isEqualTo("DE89370400440532013000");
+    assertThat(accepted.getBankAccountMasked()).isEqualTo("****3000");
+    assertThat(ledger.decisions().get(1).getBatchedAt())
+        .isEqualTo(Instant.parse("2026-02-03T00:00:00Z"));
+    assertThat(ledger.rejections())
+        .extracting(Rejection::getReasonCode, Rejection::getEventId)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("WITHDRAWAL_ALREADY_IN_BATCH", "b2:w1"),
+            org.assertj.core.groups.Tuple.tuple("DUPLICATE_EVENT", "b1:w1"),
+            org.assertj.core.groups.Tuple.tuple("UNKNOWN_WITHDRAWAL", "b3:w9"),
+            org.assertj.core.groups.Tuple.tuple("WITHDRAWAL_ALREADY_SETTLED", "b4:w1"));
+    // A batch moves no money: the journal has the acceptance, its fee and the payout only.
+    assertThat(ledger.journal())
+        .filteredOn(entry -> "w1".equals(entry.getWithdrawalId()))
+        .extracting(entry -> entry.getKind().name())
+        .containsExactly("WITHDRAWAL_ACCEPTED", "WITHDRAWAL_FEE", "PAYOUT_COMPLETED");
+  }
+
+  @Test
   void shouldRejectPayoutResultsThatMatchNoAcceptedWithdrawal() {
     withBalance(9000)
         .given(payoutCompleted("pay-1", "nope", "aff-1", "2026-02-05T00:00:00Z"))

@@ -346,7 +346,10 @@ public final class AccountBook {
             null,
             masked,
             cause,
-            request.at());
+            request.at(),
+            BankAccounts.payee(request.iban(), request.swift(), request.holder()),
+            null,
+            null);
     return new WithdrawalOutcome(next, entries, accepted, accepted, null);
   }
 
@@ -370,20 +373,7 @@ public final class AccountBook {
             at,
             null,
             withdrawalId);
-    Withdrawal paid =
-        new Withdrawal(
-            withdrawalId,
-            affiliate,
-            WithdrawalStatus.PAID,
-            withdrawal.requested(),
-            withdrawal.amount(),
-            withdrawal.fee(),
-            withdrawal.payout(),
-            null,
-            null,
-            withdrawal.bankAccountMasked(),
-            eventId,
-            at);
+    Withdrawal paid = withdrawal.settled(WithdrawalStatus.PAID, null, null, eventId, at);
     return new WithdrawalOutcome(account.recording(entry), List.of(entry), paid, paid, null);
   }
 
@@ -437,21 +427,50 @@ public final class AccountBook {
       next = next.recording(entry);
     }
     Withdrawal failed =
-        new Withdrawal(
-            withdrawalId,
-            affiliate,
-            WithdrawalStatus.FAILED,
-            withdrawal.requested(),
-            withdrawal.amount(),
-            withdrawal.fee(),
-            withdrawal.payout(),
-            Withdrawal.PAYOUT_FAILED,
-            reason,
-            withdrawal.bankAccountMasked(),
-            eventId,
-            at);
+        withdrawal.settled(WithdrawalStatus.FAILED, Withdrawal.PAYOUT_FAILED, reason, eventId, at);
     return new WithdrawalOutcome(next, entries, failed, failed, null);
   }
+
+  /**
+   * Finance puts an accepted withdrawal into payout batch {@code batchId}. Only an accepted
+   * withdrawal in no batch yet, with the bank account to pay, may be put in one: so a withdrawal is
+   * in at most one batch, and the batch's bank file pays it once. Nothing is journaled: the money
+   * left the balance when the withdrawal was accepted.
+   */
+  public WithdrawalOutcome batch(
+      Account account,
+      Withdrawal withdrawal,
+      String withdrawalId,
+      String batchId,
+      String eventId,
+      Instant at) {
+    Rejected notOpen = unsettled(withdrawal, withdrawalId);
+    if (notOpen == null && withdrawal.batchId() != null) {
+      notOpen =
+          new Rejected(
+              ALREADY_IN_BATCH,
+              "withdrawal " + withdrawalId + " is already in payout batch " + withdrawal.batchId());
+    } else if (notOpen == null && withdrawal.payee() == null) {
+      notOpen =
+          new Rejected(
+              NO_BANK_DETAILS,
+              "withdrawal "
+                  + withdrawalId
+                  + " was accepted before the ledger kept bank accounts: replay the ledger (see"
+                  + " the runbook) to batch it");
+    }
+    if (notOpen != null) {
+      return new WithdrawalOutcome(account, List.of(), null, null, notOpen);
+    }
+    Withdrawal batched = withdrawal.inBatch(batchId, eventId, at);
+    return new WithdrawalOutcome(account, List.of(), batched, batched, null);
+  }
+
+  /** A withdrawal already in another payout batch. */
+  public static final String ALREADY_IN_BATCH = "WITHDRAWAL_ALREADY_IN_BATCH";
+
+  /** An accepted withdrawal whose bank account the ledger did not keep. */
+  public static final String NO_BANK_DETAILS = "WITHDRAWAL_WITHOUT_BANK_ACCOUNT";
 
   private static Rejected unsettled(Withdrawal withdrawal, String withdrawalId) {
     if (withdrawal == null) {
@@ -500,7 +519,10 @@ public final class AccountBook {
             message,
             masked,
             request.eventId(),
-            request.at());
+            request.at(),
+            null,
+            null,
+            null);
     return new WithdrawalOutcome(account, List.of(), keep ? rejected : null, rejected, null);
   }
 

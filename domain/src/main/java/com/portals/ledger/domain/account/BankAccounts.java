@@ -138,6 +138,11 @@ public final class BankAccounts {
     return Optional.empty();
   }
 
+  /** The payee of a valid bank account: IBAN and SWIFT/BIC without spaces, in capitals. */
+  public static Payee payee(String iban, String swift, String holder) {
+    return new Payee(normalize(iban), normalize(swift), holder);
+  }
+
   /** ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 is 1. */
   static boolean hasValidCheckDigits(String iban) {
     String rearranged = iban.substring(4) + iban.substring(0, 4);

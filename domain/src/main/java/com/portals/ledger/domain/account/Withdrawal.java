@@ -13,6 +13,10 @@ import java.time.Instant;
  * @param bankAccountMasked the IBAN with all but its last four characters hidden
  * @param causingEventId the event that decided this state
  * @param decidedAt when it was decided (the event's time)
+ * @param payee where an accepted withdrawal is paid to (null when rejected, and for withdrawals
+ *     decided before the ledger kept it)
+ * @param batchId the payout batch it is in (null while in none)
+ * @param batchedAt when it was put into that batch (the batch's time)
  */
 public record Withdrawal(
     String withdrawalId,
@@ -26,7 +30,10 @@ public record Withdrawal(
     String message,
     String bankAccountMasked,
     String causingEventId,
-    Instant decidedAt) {
+    Instant decidedAt,
+    Payee payee,
+    String batchId,
+    Instant batchedAt) {
 
   /** Reason codes of rejected withdrawals (docs/contract.md), and the ledger's own additions. */
   public static final String BALANCE_NOT_ABOVE_MINIMUM = "BALANCE_NOT_ABOVE_MINIMUM";
@@ -41,4 +48,45 @@ public record Withdrawal(
 
   /** A failed bank transfer. */
   public static final String PAYOUT_FAILED = "PAYOUT_FAILED";
+
+  /** This withdrawal, as of {@code eventId} at {@code at}, in payout batch {@code batchId}. */
+  public Withdrawal inBatch(String batchId, String eventId, Instant at) {
+    return new Withdrawal(
+        withdrawalId,
+        affiliateId,
+        status,
+        requested,
+        amount,
+        fee,
+        payout,
+        reasonCode,
+        message,
+        bankAccountMasked,
+        eventId,
+        decidedAt,
+        payee,
+        batchId,
+        at);
+  }
+
+  /** This withdrawal, settled as {@code settled} by {@code eventId} at {@code at}. */
+  public Withdrawal settled(
+      WithdrawalStatus settled, String reasonCode, String message, String eventId, Instant at) {
+    return new Withdrawal(
+        withdrawalId,
+        affiliateId,
+        settled,
+        requested,
+        amount,
+        fee,
+        payout,
+        reasonCode,
+        message,
+        bankAccountMasked,
+        eventId,
+        at,
+        payee,
+        batchId,
+        batchedAt);
+  }
 }

@@ -294,6 +294,97 @@ class AccountBookTest {
   }
 
   @Test
+  void shouldKeepTheWholeBankAccountOfAnAcceptedWithdrawalForItsPayout() {
+    WithdrawalOutcome accepted =
+        book.request(
+            withBalance(5000),
+            null,
+            new WithdrawalRequest(
+                "e7",
+                "w1",
+                "aff-1",
+                Money.cents(3000),
+                "de89 3704 0044 0532 0130 00",
+                "cobadeffxxx",
+                "Jane Doe",
+                Instant.parse("2026-03-01T09:00:00Z")));
+
+    assertThat(accepted.decision().payee()).isEqualTo(new Payee(IBAN, SWIFT, "Jane Doe"));
+    assertThat(accepted.decision().bankAccountMasked()).isEqualTo("****3000");
+    assertThat(request(withBalance(1600), null).decision().payee()).isNull();
+  }
+
+  @Test
+  void shouldPutAnAcceptedWithdrawalInOneBatchOnlyAndKeepTheBatchWhenItIsPaid() {
+    WithdrawalOutcome accepted = request(withBalance(5000), 3000L);
+    Instant batchedAt = Instant.parse("2026-03-02T10:00:00Z");
+
+    WithdrawalOutcome batched =
+        book.batch(accepted.account(), accepted.withdrawal(), "w1", "B1", "pb-1", batchedAt);
+
+    assertThat(batched.rejected()).isNull();
+    assertThat(batched.entries()).isEmpty();
+    assertThat(batched.account()).isEqualTo(accepted.account());
+    assertThat(batched.decision().status()).isEqualTo(WithdrawalStatus.ACCEPTED);
+    assertThat(batched.decision().batchId()).isEqualTo("B1");
+    assertThat(batched.decision().batchedAt()).isEqualTo(batchedAt);
+    assertThat(batched.decision().decidedAt()).isEqualTo(accepted.decision().decidedAt());
+    assertThat(batched.decision().causingEventId()).isEqualTo("pb-1");
+    assertThat(
+            book.batch(batched.account(), batched.withdrawal(), "w1", "B2", "pb-2", batchedAt)
+                .rejected())
+        .satisfies(
+            r -> {
+              assertThat(r.code()).isEqualTo(AccountBook.ALREADY_IN_BATCH);
+              assertThat(r.message()).contains("B1");
+            });
+
+    WithdrawalOutcome paid =
+        book.payoutCompleted(
+            batched.account(), batched.withdrawal(), "w1", "e8", batchedAt.plusSeconds(60));
+    assertThat(paid.decision().batchId()).isEqualTo("B1");
+    assertThat(paid.decision().payee()).isEqualTo(accepted.decision().payee());
+    assertThat(
+            book.batch(paid.account(), paid.withdrawal(), "w1", "B3", "pb-3", batchedAt)
+                .rejected()
+                .code())
+        .isEqualTo("WITHDRAWAL_ALREADY_SETTLED");
+  }
+
+  @Test
+  void shouldRefuseToBatchUnknownRejectedOrUnpayableWithdrawals() {
+    Account account = withBalance(1600);
+    WithdrawalOutcome rejected = request(account, null);
+    Withdrawal withoutPayee =
+        new Withdrawal(
+            "w2",
+            "aff-1",
+            WithdrawalStatus.ACCEPTED,
+            null,
+            Money.cents(3000),
+            Money.cents(1500),
+            Money.cents(1500),
+            null,
+            null,
+            "****3000",
+            "e7",
+            POSTED,
+            null,
+            null,
+            null);
+
+    assertThat(book.batch(account, null, "w9", "B1", "pb-1", POSTED).rejected().code())
+        .isEqualTo("UNKNOWN_WITHDRAWAL");
+    assertThat(
+            book.batch(account, rejected.withdrawal(), "w1", "B1", "pb-1", POSTED)
+                .rejected()
+                .code())
+        .isEqualTo("WITHDRAWAL_NOT_ACCEPTED");
+    assertThat(book.batch(account, withoutPayee, "w2", "B1", "pb-1", POSTED).rejected().code())
+        .isEqualTo(AccountBook.NO_BANK_DETAILS);
+  }
+
+  @Test
   void shouldRejectPayoutResultsOfUnknownOrRejectedWithdrawals() {
     Account account = withBalance(1600);
     WithdrawalOutcome rejected = request(account, null);

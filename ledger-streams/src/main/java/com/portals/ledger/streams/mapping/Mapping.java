@@ -1,5 +1,6 @@
 package com.portals.ledger.streams.mapping;
 
+import com.portals.ledger.avro.events.BankAccount;
 import com.portals.ledger.avro.events.ClickRecorded;
 import com.portals.ledger.avro.events.OrderPlaced;
 import com.portals.ledger.avro.internal.AccountState;
@@ -12,6 +13,7 @@ import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.TrackedClick;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.account.Account;
+import com.portals.ledger.domain.account.Payee;
 import com.portals.ledger.domain.account.Withdrawal;
 import com.portals.ledger.domain.account.WithdrawalStatus;
 import com.portals.ledger.domain.attribution.Click;
@@ -300,6 +302,16 @@ public final class Mapping {
         .setMessage(w.message())
         .setBankAccountMasked(w.bankAccountMasked())
         .setDecidedAt(w.decidedAt())
+        .setPayee(
+            w.payee() == null
+                ? null
+                : BankAccount.newBuilder()
+                    .setIban(w.payee().iban())
+                    .setSwift(w.payee().swift())
+                    .setHolder(w.payee().holder())
+                    .build())
+        .setBatchId(w.batchId())
+        .setBatchedAt(w.batchedAt())
         .build();
   }
 
@@ -316,6 +328,11 @@ public final class Mapping {
         d.getMessage(),
         d.getBankAccountMasked(),
         d.getCausingEventId(),
-        d.getDecidedAt());
+        d.getDecidedAt(),
+        d.getPayee() == null
+            ? null
+            : new Payee(d.getPayee().getIban(), d.getPayee().getSwift(), d.getPayee().getHolder()),
+        d.getBatchId(),
+        d.getBatchedAt());
   }
 }

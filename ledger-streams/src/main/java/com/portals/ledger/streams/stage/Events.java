@@ -6,6 +6,7 @@ import com.portals.ledger.avro.events.OrderCancelled;
 import com.portals.ledger.avro.events.OrderCompleted;
 import com.portals.ledger.avro.events.OrderPlaced;
 import com.portals.ledger.avro.events.OrderRefunded;
+import com.portals.ledger.avro.events.PayoutBatched;
 import com.portals.ledger.avro.events.PayoutCompleted;
 import com.portals.ledger.avro.events.PayoutFailed;
 import com.portals.ledger.avro.events.WithdrawalRequested;
@@ -36,6 +37,8 @@ public final class Events {
       return e.getEventId();
     } else if (body instanceof PayoutFailed e) {
       return e.getEventId();
+    } else if (body instanceof PayoutBatched e) {
+      return e.getEventId();
     }
     throw new IllegalArgumentException("not an upstream event: " + body);
   }
@@ -60,6 +63,8 @@ public final class Events {
       return e.getOccurredAt();
     } else if (body instanceof PayoutFailed e) {
       return e.getOccurredAt();
+    } else if (body instanceof PayoutBatched e) {
+      return e.getOccurredAt();
     }
     throw new IllegalArgumentException("not an upstream event: " + body);
   }
@@ -71,6 +76,8 @@ public final class Events {
     } else if (body instanceof PayoutCompleted e) {
       return e.getAffiliateId();
     } else if (body instanceof PayoutFailed e) {
+      return e.getAffiliateId();
+    } else if (body instanceof PayoutBatched e) {
       return e.getAffiliateId();
     }
     throw new IllegalArgumentException("not an account event: " + body);

@@ -1,5 +1,6 @@
 package com.portals.ledger.streams.task;
 
+import com.portals.ledger.avro.events.PayoutBatched;
 import com.portals.ledger.avro.events.PayoutCompleted;
 import com.portals.ledger.avro.events.PayoutFailed;
 import com.portals.ledger.avro.events.WithdrawalRequested;
@@ -79,9 +80,14 @@ final class Accounts extends OrderedStage {
     touched.clear();
   }
 
-  /** A withdrawal request or payout result, to apply in order. */
+  /**
+   * A withdrawal request, payout result or batch assignment, to apply in order. At one instant,
+   * payout results come first, then requests, then assignments: an assignment published at the
+   * instant its withdrawal was decided finds it decided.
+   */
   void input(Origin origin, SpecificRecord event, long orderAt, byte[] seq) {
-    int priority = event instanceof WithdrawalRequested ? 5 : 4;
+    int priority =
+        event instanceof WithdrawalRequested ? 5 : event instanceof PayoutBatched ? 6 : 4;
     enqueue(
         StoreKeys.input(StoreKeys.ACCOUNTS, orderAt, priority, Events.idOf(event), seq),
         new Buffered(origin, event, true, null));
@@ -143,6 +149,21 @@ final class Accounts extends OrderedStage {
                   paid.getWithdrawalId(),
                   paid.getEventId(),
                   paid.getOccurredAt()));
+    } else if (body instanceof PayoutBatched batched) {
+      settle(
+          input,
+          batched.getAffiliateId(),
+          batched.getWithdrawalId(),
+          batched.getEventId(),
+          batched.getOccurredAt(),
+          (account, withdrawal) ->
+              book.batch(
+                  account,
+                  withdrawal,
+                  batched.getWithdrawalId(),
+                  batched.getBatchId(),
+                  batched.getEventId(),
+                  batched.getOccurredAt()));
     } else {
       PayoutFailed failed = (PayoutFailed) body;
       settle(

@@ -4,6 +4,7 @@ import com.portals.ledger.avro.events.ClickRecorded;
 import com.portals.ledger.avro.events.ClockTick;
 import com.portals.ledger.avro.events.CommissionRateSet;
 import com.portals.ledger.avro.events.OrderEvent;
+import com.portals.ledger.avro.events.PayoutBatched;
 import com.portals.ledger.avro.events.PayoutCompleted;
 import com.portals.ledger.avro.events.PayoutFailed;
 import com.portals.ledger.avro.events.WithdrawalEvent;
@@ -467,7 +468,8 @@ final class Intake {
       routeRate(rate, orderAt);
     } else if (event instanceof WithdrawalRequested
         || event instanceof PayoutCompleted
-        || event instanceof PayoutFailed) {
+        || event instanceof PayoutFailed
+        || event instanceof PayoutBatched) {
       int owner = owner(Events.affiliateOf(event));
       if (owner == partition) {
         stages.accountEvent(origin, event, orderAt);

@@ -2,6 +2,7 @@ package com.portals.ledger.streams.task;
 
 import com.portals.ledger.avro.events.ClickRecorded;
 import com.portals.ledger.avro.events.CommissionRateSet;
+import com.portals.ledger.avro.events.PayoutBatched;
 import com.portals.ledger.avro.events.PayoutCompleted;
 import com.portals.ledger.avro.events.PayoutFailed;
 import com.portals.ledger.avro.events.WithdrawalRequested;
@@ -375,7 +376,8 @@ public final class LedgerProcessor
         click(routed.getOrigin(), click, orderAt);
       } else if (event instanceof WithdrawalRequested
           || event instanceof PayoutCompleted
-          || event instanceof PayoutFailed) {
+          || event instanceof PayoutFailed
+          || event instanceof PayoutBatched) {
         accountEvent(routed.getOrigin(), event, orderAt);
       } else {
         orderEvent(routed.getOrigin(), event, orderAt);

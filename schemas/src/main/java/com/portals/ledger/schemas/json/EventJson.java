@@ -15,6 +15,7 @@ import com.portals.ledger.avro.events.OrderEvent;
 import com.portals.ledger.avro.events.OrderLine;
 import com.portals.ledger.avro.events.OrderPlaced;
 import com.portals.ledger.avro.events.OrderRefunded;
+import com.portals.ledger.avro.events.PayoutBatched;
 import com.portals.ledger.avro.events.PayoutCompleted;
 import com.portals.ledger.avro.events.PayoutFailed;
 import com.portals.ledger.avro.events.PromotionType;
@@ -457,6 +458,15 @@ public final class EventJson {
       o.put("withdrawalId", e.getWithdrawalId());
       o.put("affiliateId", e.getAffiliateId());
       o.put("reason", e.getReason());
+      o.put("occurredAt", e.getOccurredAt().toString());
+    } else if (event instanceof PayoutBatched e) {
+      // Written, never read: only POST /finance/payout-batches publishes these, beside their
+      // batch, so they are not among the TYPES a line may have.
+      o.put("type", "PayoutBatched");
+      o.put("eventId", e.getEventId());
+      o.put("withdrawalId", e.getWithdrawalId());
+      o.put("affiliateId", e.getAffiliateId());
+      o.put("batchId", e.getBatchId());
       o.put("occurredAt", e.getOccurredAt().toString());
     } else if (event instanceof ClockTick e) {
       o.put("type", "ClockTick");

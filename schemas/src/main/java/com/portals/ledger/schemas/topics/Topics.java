@@ -4,6 +4,7 @@ import com.portals.ledger.avro.events.ClickRecorded;
 import com.portals.ledger.avro.events.ClockTick;
 import com.portals.ledger.avro.events.CommissionRateSet;
 import com.portals.ledger.avro.events.OrderEvent;
+import com.portals.ledger.avro.events.PayoutBatchCreated;
 import com.portals.ledger.avro.events.WithdrawalEvent;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
@@ -40,9 +41,19 @@ public final class Topics {
           "category@effectiveFrom",
           Cleanup.COMPACT);
 
-  /** Withdrawal requests and payout results, keyed by affiliate. */
+  /** Withdrawal requests, payout results and payout batch assignments, keyed by affiliate. */
   public static final Topic<WithdrawalEvent> WITHDRAWALS =
       new Topic<>("portals.withdrawals", WithdrawalEvent.class, "affiliateId", Cleanup.RETAIN_ALL);
+
+  /**
+   * Payout batches as finance created them ({@code POST /finance/payout-batches}), keyed by batch.
+   * The write side does not read it: the batch's {@code PayoutBatched} events on {@link
+   * #WITHDRAWALS}, published after it, are what it applies. Kept forever: the audit trail of what
+   * finance asked the bank to pay.
+   */
+  public static final Topic<PayoutBatchCreated> PAYOUT_BATCHES =
+      new Topic<>(
+          "portals.payout-batches", PayoutBatchCreated.class, "batchId", Cleanup.RETAIN_ALL);
 
   /** Clock ticks, one on every partition: the only source of "now". */
   public static final Topic<ClockTick> CLOCK =
@@ -90,6 +101,7 @@ public final class Topics {
         ORDERS,
         COMMISSION_RATES,
         WITHDRAWALS,
+        PAYOUT_BATCHES,
         CLOCK,
         JOURNAL,
         BALANCES,

@@ -10,6 +10,8 @@ import com.portals.ledger.avro.events.OrderEvent;
 import com.portals.ledger.avro.events.OrderLine;
 import com.portals.ledger.avro.events.OrderPlaced;
 import com.portals.ledger.avro.events.OrderRefunded;
+import com.portals.ledger.avro.events.PayoutBatchCreated;
+import com.portals.ledger.avro.events.PayoutBatched;
 import com.portals.ledger.avro.events.PayoutCompleted;
 import com.portals.ledger.avro.events.PayoutFailed;
 import com.portals.ledger.avro.events.WithdrawalEvent;
@@ -182,6 +184,17 @@ public final class EventRules {
       id(p, "withdrawalId", e.getWithdrawalId());
       id(p, "affiliateId", e.getAffiliateId());
       text(p, "reason", e.getReason());
+      instant(p, "occurredAt", e.getOccurredAt());
+    } else if (event instanceof PayoutBatched e) {
+      id(p, "eventId", e.getEventId());
+      id(p, "withdrawalId", e.getWithdrawalId());
+      id(p, "affiliateId", e.getAffiliateId());
+      id(p, "batchId", e.getBatchId());
+      instant(p, "occurredAt", e.getOccurredAt());
+    } else if (event instanceof PayoutBatchCreated e) {
+      id(p, "eventId", e.getEventId());
+      id(p, "batchId", e.getBatchId());
+      instant(p, "cutoff", e.getCutoff());
       instant(p, "occurredAt", e.getOccurredAt());
     } else if (event instanceof ClockTick e) {
       instant(p, "at", e.getAt());
