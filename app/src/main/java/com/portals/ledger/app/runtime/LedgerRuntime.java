@@ -12,11 +12,14 @@ import com.portals.ledger.projections.http.ClockPolicy;
 import com.portals.ledger.projections.http.Health;
 import com.portals.ledger.projections.http.LedgerApi;
 import com.portals.ledger.projections.http.LedgerHttpServer;
+import com.portals.ledger.projections.payout.Debtor;
+import com.portals.ledger.projections.payout.PayoutDesk;
 import com.portals.ledger.projections.query.QueryRouter;
 import com.portals.ledger.projections.query.ReadModel;
 import com.portals.ledger.projections.store.ProjectionTopology;
 import com.portals.ledger.schemas.clients.KafkaClients;
 import com.portals.ledger.schemas.publish.EventPublisher;
+import com.portals.ledger.schemas.publish.GroupPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.serde.WireFormat;
 import com.portals.ledger.schemas.topics.Replication;
@@ -133,11 +136,32 @@ public final class LedgerRuntime implements AutoCloseable {
    */
   public static final String TOKENS_OWNER_ONLY = "ledger.tokens.owner-only";
 
+  /**
+   * Settings: the programme's own bank account, which payout batches' bank files (pain.001) pay
+   * from. Without them a batch can still be made, its bank file is refused.
+   */
+  public static final String PAYOUT_DEBTOR_NAME = "ledger.payout.debtor-name";
+
+  public static final String PAYOUT_DEBTOR_IBAN = "ledger.payout.debtor-iban";
+  public static final String PAYOUT_DEBTOR_BIC = "ledger.payout.debtor-bic";
+
   private final Options options;
   private final Duration clockIdleInterval;
   private final ClockPolicy clockPolicy;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String bootstrapServers;
+
+  /** The programme's bank account from the settings, or null if its name or IBAN is not set. */
+  private Debtor debtor() {
+    String name = options.settings().get(PAYOUT_DEBTOR_NAME, "");
+    String iban = options.settings().get(PAYOUT_DEBTOR_IBAN, "");
+    String bic = options.settings().get(PAYOUT_DEBTOR_BIC, "");
+    if (name.isBlank() || iban.isBlank()) {
+      return null;
+    }
+    return new Debtor(name.strip(), iban, bic.isBlank() ? null : bic);
+  }
+
   private Replication replication = Replication.SINGLE;
   private LedgerHttpServer http;
   private LedgerStreams streams;
@@ -257,8 +281,15 @@ public final class LedgerRuntime implements AutoCloseable {
     EventPublisher ingest = EventPublisher.connect(clients(), serdes);
     started.push(ingest);
     ReadModel reads = new ReadModel(projections.kafkaStreams(), rules.calendar());
+    GroupPublisher payoutPublisher =
+        GroupPublisher.connect(clients(), serdes, TopicNamespace.CONTRACT);
+    started.push(payoutPublisher);
     api.attach(
-        new LedgerApi.Backend(reads, new QueryRouter(projections.kafkaStreams(), self), ingest));
+        new LedgerApi.Backend(
+            reads,
+            new QueryRouter(projections.kafkaStreams(), self),
+            ingest,
+            new PayoutDesk(payoutPublisher::publish, debtor())));
     LedgerMetrics metrics =
         new LedgerMetrics(
             clients(),

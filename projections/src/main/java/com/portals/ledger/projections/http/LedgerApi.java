@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.portals.ledger.projections.http.ApiTokens.Grant;
 import com.portals.ledger.projections.http.ApiTokens.Role;
+import com.portals.ledger.projections.payout.PayoutDesk;
 import com.portals.ledger.projections.query.AffiliateRanking;
 import com.portals.ledger.projections.query.BadRequestException;
 import com.portals.ledger.projections.query.FinanceSummary;
@@ -62,8 +63,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class LedgerApi {
 
-  /** What the API reads and writes with, once the ledger has started. */
-  public record Backend(ReadModel reads, QueryRouter router, EventPublisher publisher) {}
+  /**
+   * What the API reads and writes with, once the ledger has started.
+   *
+   * @param payouts the payout desk, or null where payout batches are not offered
+   */
+  public record Backend(
+      ReadModel reads, QueryRouter router, EventPublisher publisher, PayoutDesk payouts) {
+    public Backend(ReadModel reads, QueryRouter router, EventPublisher publisher) {
+      this(reads, router, publisher, null);
+    }
+  }
 
   private static final Logger log = LoggerFactory.getLogger(LedgerApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,6 +93,7 @@ public final class LedgerApi {
   private final ClockPolicy clock;
   private final AtomicReference<Backend> backend = new AtomicReference<>();
   private final Forwarder forwarder = new Forwarder();
+  private final PayoutRoutes payouts = new PayoutRoutes(this);
 
   /** An API of a ledger on the manual clock (no bound on how far a finance tick moves time). */
   public LedgerApi(ApiTokens tokens, Supplier<Health> health) {
@@ -137,10 +148,19 @@ public final class LedgerApi {
     config.routes.get("/finance/rejections", this::rejections);
     config.routes.get("/internal/finance/rejections", this::localRejections);
     config.routes.get("/internal/finance/reconciliation", this::localReconciliation);
+    payouts.routes(config);
     config.routes.exception(
         ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
     config.routes.exception(
         BadRequestException.class, (e, ctx) -> error(ctx, 400, e.code(), e.getMessage()));
+    config.routes.exception(
+        PayoutDesk.Refused.class,
+        (e, ctx) -> {
+          ObjectNode problem = problem(ctx, e.status(), e.code(), e.getMessage());
+          ArrayNode problems = problem.putArray("problems");
+          e.problems().forEach(problems::add);
+          error(ctx, problem);
+        });
     config.routes.exception(
         StoreUnavailableException.class,
         (e, ctx) -> {
@@ -239,7 +259,11 @@ public final class LedgerApi {
 
   static final String PROBLEM_JSON = "application/problem+json";
 
-  private Backend backend() {
+  Access access() {
+    return access;
+  }
+
+  Backend backend() {
     Backend running = backend.get();
     if (running == null) {
       throw new StoreUnavailableException("the ledger is starting");
@@ -557,12 +581,12 @@ public final class LedgerApi {
     }
   }
 
-  private interface CsvWriting {
+  interface CsvWriting {
     void write(CSVPrinter csv) throws IOException;
   }
 
   /** A CSV download, written record by record onto the response. */
-  private static void writeCsv(Context ctx, String name, CSVFormat format, CsvWriting body) {
+  static void writeCsv(Context ctx, String name, CSVFormat format, CsvWriting body) {
     ctx.contentType("text/csv; charset=utf-8");
     ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
     try (Writer writer = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
@@ -628,7 +652,7 @@ public final class LedgerApi {
    * This instance's part plus every other instance's, fetched from {@code path} on each and added
    * with {@code plus}.
    */
-  private <T> T everyInstance(
+  <T> T everyInstance(
       Context ctx, Backend running, T local, String path, Class<T> type, BinaryOperator<T> plus) {
     T total = local;
     for (HostInfo other : running.router().otherInstances()) {
@@ -762,7 +786,7 @@ public final class LedgerApi {
 
   // --- writing
 
-  private interface JsonWriting {
+  interface JsonWriting {
     void write(JsonGenerator json) throws IOException;
   }
 
@@ -778,7 +802,7 @@ public final class LedgerApi {
     }
   }
 
-  private static void writeJson(Context ctx, JsonWriting body) {
+  static void writeJson(Context ctx, JsonWriting body) {
     ctx.contentType("application/json");
     write(ctx.outputStream(), body);
   }

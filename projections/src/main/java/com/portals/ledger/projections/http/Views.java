@@ -65,7 +65,10 @@ final class Views {
           "requested_amount",
           "message",
           "bank_account",
-          "decided_at");
+          "decided_at",
+          "batch_id",
+          "batched_at",
+          "paid_at");
 
   /** CSV of the journal: one record per leg, so that each entry's amounts sum to zero. */
   static final CSVFormat JOURNAL_CSV =
@@ -144,7 +147,17 @@ final class Views {
         w.getRequestedAmountCents() == null ? "" : dollars(w.getRequestedAmountCents()),
         CsvCells.text(w.getMessage()),
         CsvCells.text(w.getBankAccountMasked()),
-        instantCell(w.getDecidedAt()));
+        instantCell(w.getDecidedAt()),
+        CsvCells.text(w.getBatchId()),
+        instantCell(w.getBatchedAt()),
+        instantCell(paidAt(w)));
+  }
+
+  /** When the bank transfer of {@code w} went through, or null if it has not. */
+  private static Instant paidAt(WithdrawalDecision w) {
+    return w.getStatus() == com.portals.ledger.avro.ledger.WithdrawalStatus.PAID
+        ? w.getDecidedAt()
+        : null;
   }
 
   static void rejectionCsv(CSVPrinter csv, RejectionPage.Row r) throws IOException {
@@ -257,6 +270,9 @@ final class Views {
     json.writeStringField("message", w.getMessage());
     json.writeStringField("bankAccount", w.getBankAccountMasked());
     instant(json, "decidedAt", w.getDecidedAt());
+    json.writeStringField("batchId", w.getBatchId());
+    instant(json, "batchedAt", w.getBatchedAt());
+    instant(json, "paidAt", paidAt(w));
     json.writeEndObject();
   }
 

@@ -9,6 +9,8 @@ import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.time.SettlementCalendar;
+import com.portals.ledger.projections.payout.PayoutRow;
+import com.portals.ledger.projections.payout.PayoutRows;
 import com.portals.ledger.projections.store.AffiliateChecks;
 import com.portals.ledger.projections.store.Findings;
 import com.portals.ledger.projections.store.ProjectionStores;
@@ -259,6 +261,42 @@ public final class ReadModel {
       }
     }
     return sum;
+  }
+
+  /**
+   * This instance's accepted withdrawals that are in no payout batch, have a bank account to pay
+   * and were decided at or before {@code cutoff}.
+   */
+  public PayoutRows localPayable(Instant cutoff) {
+    List<PayoutRow> rows = new ArrayList<>();
+    payouts(
+        ProjectionStores.payable(),
+        decision -> {
+          if (!decision.getDecidedAt().isAfter(cutoff)) {
+            rows.add(PayoutRow.of(decision));
+          }
+        });
+    return new PayoutRows(rows);
+  }
+
+  /** This instance's withdrawals in payout batch {@code batchId}, or in any batch if null. */
+  public PayoutRows localBatched(String batchId) {
+    List<PayoutRow> rows = new ArrayList<>();
+    payouts(ProjectionStores.batched(batchId), decision -> rows.add(PayoutRow.of(decision)));
+    return new PayoutRows(rows);
+  }
+
+  private void payouts(Bytes prefix, Consumer<WithdrawalDecision> sink) {
+    Bytes end = Keys.afterPrefix(prefix);
+    try (KeyValueIterator<Bytes, WithdrawalDecision> it =
+        store(ProjectionStores.PAYOUTS, Bytes.class, WithdrawalDecision.class).range(prefix, end)) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, WithdrawalDecision> entry = it.next();
+        if (entry.key.compareTo(end) < 0) {
+          sink.accept(entry.value);
+        }
+      }
+    }
   }
 
   /** What this instance holds, summed over every affiliate (the check of the running totals). */

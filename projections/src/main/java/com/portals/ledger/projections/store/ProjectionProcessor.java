@@ -8,6 +8,7 @@ import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
+import com.portals.ledger.avro.ledger.WithdrawalStatus;
 import com.portals.ledger.domain.account.Withdrawal;
 import com.portals.ledger.projections.store.RunningTotals.Total;
 import com.portals.ledger.schemas.keys.Keys;
@@ -51,6 +52,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
   private KeyValueStore<String, byte[]> totals;
   private KeyValueStore<Bytes, String> differences;
   private KeyValueStore<String, byte[]> withdrawn;
+  private KeyValueStore<Bytes, WithdrawalDecision> payouts;
   private String totalsKey;
   private long[] row;
 
@@ -68,6 +70,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     totals = context.getStateStore(ProjectionStores.TOTALS);
     differences = context.getStateStore(ProjectionStores.DIFFERENCES);
     withdrawn = context.getStateStore(ProjectionStores.WITHDRAWN);
+    payouts = context.getStateStore(ProjectionStores.PAYOUTS);
     totalsKey = RunningTotals.key(context.taskId().partition());
   }
 
@@ -87,6 +90,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
       tally(previous, -1);
       tally(decision, 1);
       withdrawals.put(key, decision);
+      index(previous, decision);
       long[] out = RunningTotals.decode(withdrawn.get(decision.getAffiliateId()), 2);
       out = AffiliateChecks.plus(AffiliateChecks.plus(out, previous, -1), decision, 1);
       withdrawn.put(decision.getAffiliateId(), RunningTotals.encode(out));
@@ -125,6 +129,32 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     if (!Arrays.equals(before, row)) {
       totals.put(totalsKey, RunningTotals.encode(row));
     }
+  }
+
+  /** Moves the withdrawal's entries in {@link ProjectionStores#PAYOUTS} to its new decision. */
+  private void index(WithdrawalDecision previous, WithdrawalDecision decision) {
+    Bytes was = payoutKey(previous);
+    Bytes is = payoutKey(decision);
+    if (was != null && !was.equals(is)) {
+      payouts.delete(was);
+    }
+    if (is != null) {
+      payouts.put(is, decision);
+    }
+  }
+
+  /** Where a decision belongs in {@link ProjectionStores#PAYOUTS}, or null if nowhere. */
+  static Bytes payoutKey(WithdrawalDecision decision) {
+    if (decision == null) {
+      return null;
+    }
+    if (decision.getBatchId() != null) {
+      return ProjectionStores.batchedKey(decision.getBatchId(), decision.getWithdrawalId());
+    }
+    if (decision.getStatus() == WithdrawalStatus.ACCEPTED && decision.getPayee() != null) {
+      return ProjectionStores.payableKey(decision.getAffiliateId(), decision.getWithdrawalId());
+    }
+    return null;
   }
 
   /**

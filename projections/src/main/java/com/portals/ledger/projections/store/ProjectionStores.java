@@ -62,6 +62,14 @@ public final class ProjectionStores {
   /** The ledger's time: the latest clock tick (key: {@value #NOW}). */
   public static final String CLOCK = "projection-clock";
 
+  /**
+   * The withdrawals a payout batch may take and those batches hold: the latest decision of every
+   * accepted withdrawal with a bank account and no batch, under {@link #payableKey}, and of every
+   * withdrawal in a batch, under {@link #batchedKey}. Both are found by a range scan, without
+   * reading the withdrawals that are neither.
+   */
+  public static final String PAYOUTS = "projection-payouts";
+
   public static final String NOW = "now";
 
   /** Owner of orders that are attributed to no affiliate. */
@@ -113,6 +121,30 @@ public final class ProjectionStores {
   public static Bytes clickKey(String affiliateId, Instant occurredAt, String clickId) {
     return Keys.builder().string(affiliateId).instant(occurredAt).tail(clickId).build();
   }
+
+  /** Key of an accepted withdrawal in no batch yet, in {@link #PAYOUTS}. */
+  public static Bytes payableKey(String affiliateId, String withdrawalId) {
+    return Keys.builder().string(PAYABLE).string(affiliateId).tail(withdrawalId).build();
+  }
+
+  /** Every {@link #payableKey} starts with this. */
+  public static Bytes payable() {
+    return Keys.builder().string(PAYABLE).build();
+  }
+
+  /** Key of a withdrawal in batch {@code batchId}, in {@link #PAYOUTS}. */
+  public static Bytes batchedKey(String batchId, String withdrawalId) {
+    return Keys.builder().string(BATCHED).string(batchId).tail(withdrawalId).build();
+  }
+
+  /** Every {@link #batchedKey} of {@code batchId} starts with this; all of them, if null. */
+  public static Bytes batched(String batchId) {
+    Keys.Builder key = Keys.builder().string(BATCHED);
+    return batchId == null ? key.build() : key.string(batchId).build();
+  }
+
+  private static final String PAYABLE = "p";
+  private static final String BATCHED = "b";
 
   /** The key of an affiliate's account findings. */
   public static Bytes accountFindingsOf(String affiliateId) {

@@ -109,7 +109,8 @@ public final class ProjectionTopology {
             ProjectionStores.CLOCK,
             ProjectionStores.TOTALS,
             ProjectionStores.DIFFERENCES,
-            ProjectionStores.WITHDRAWN);
+            ProjectionStores.WITHDRAWN,
+            ProjectionStores.PAYOUTS);
     return builder.build();
   }
 
@@ -177,6 +178,11 @@ public final class ProjectionTopology {
     keyValue(builder, ProjectionStores.TOTALS, Serdes.String(), Serdes.ByteArray());
     keyValue(builder, ProjectionStores.DIFFERENCES, Serdes.Bytes(), Serdes.String());
     keyValue(builder, ProjectionStores.WITHDRAWN, Serdes.String(), Serdes.ByteArray());
+    keyValue(
+        builder,
+        ProjectionStores.PAYOUTS,
+        Serdes.Bytes(),
+        serdes.internal(WithdrawalDecision.class));
   }
 
   private static <K, V> void keyValue(
