@@ -3,10 +3,14 @@ package com.portals.ledger.app.audit;
 import com.portals.ledger.app.audit.JournalDigest.Digests;
 import com.portals.ledger.app.audit.Verifier.Report;
 import com.portals.ledger.avro.ledger.JournalEntry;
+import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -46,8 +50,15 @@ public final class Audit {
               live.name(Topics.BALANCES));
       List<JournalEntry> replayed =
           Replay.journal(options.clients(), replay.outputs(), options.serdes());
-      Report report =
+      Report journals =
           Verifier.verify(replayed, snapshot.journal(), snapshot.balances(), replay.watermark());
+      List<Verifier.Difference> differences = new ArrayList<>(journals.differences());
+      differences.addAll(
+          Verifier.payoutBatches(
+              batches(kafka, replay.outputs().name(Topics.WITHDRAWAL_DECISIONS), options, replay),
+              batches(kafka, live.name(Topics.WITHDRAWAL_DECISIONS), options, replay)));
+      Report report =
+          new Report(differences, journals.compared(), journals.liveEntries(), journals.balances());
       return new Verification(
           replay,
           report,
@@ -56,6 +67,32 @@ public final class Audit {
     } finally {
       Replay.cleanUp(options.clients(), replay, options.scratch(), true);
     }
+  }
+
+  /**
+   * The payout batch of every withdrawal put into one before the replay's watermark, as {@code
+   * topic} (a withdrawal decisions topic) says: "affiliate withdrawal" to batch id.
+   */
+  private static SortedMap<String, String> batches(
+      KafkaReads kafka, String topic, Replay.Options options, Replay.Result replay) {
+    SortedMap<String, String> batches = new TreeMap<>();
+    kafka.read(
+        kafka.committedEnds(kafka.partitions(List.of(topic))),
+        record -> {
+          WithdrawalDecision decision =
+              Topics.WITHDRAWAL_DECISIONS
+                  .valueSerde(options.serdes())
+                  .deserializer()
+                  .deserialize(topic, record.value());
+          if (decision.getBatchId() != null
+              && (replay.watermark() == null
+                  || decision.getBatchedAt().isBefore(replay.watermark()))) {
+            batches.put(
+                decision.getAffiliateId() + " " + decision.getWithdrawalId(),
+                decision.getBatchId());
+          }
+        });
+    return batches;
   }
 
   /** The entries a verification compares: those effective before the replay's watermark. */

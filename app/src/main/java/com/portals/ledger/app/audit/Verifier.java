@@ -13,7 +13,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -25,7 +28,9 @@ import java.util.TreeSet;
  *       the replay's watermark (the ledger's time when the replay started: later entries depend on
  *       ticks the replay did not read);
  *   <li>each live balance equals the sum of its journal's legs (withdrawn and fees from the
- *       withdrawal entries).
+ *       withdrawal entries);
+ *   <li>every withdrawal put into a payout batch before the watermark is in the same batch in the
+ *       replay ({@link #payoutBatches}).
  * </ul>
  *
  * Every finding names the affiliate, the entry and what was expected and found.
@@ -135,6 +140,32 @@ public final class Verifier {
     }
     differences.addAll(balancesAgainstJournal(live, balances));
     return new Report(differences, replayById.size(), live.size(), balances.size());
+  }
+
+  /**
+   * The payout batches of the replay against the live ones: each withdrawal put into a batch before
+   * the watermark is in the same batch in both ("affiliate withdrawal" to batch id).
+   */
+  public static List<Difference> payoutBatches(
+      SortedMap<String, String> replayed, SortedMap<String, String> live) {
+    List<Difference> differences = new ArrayList<>();
+    SortedSet<String> withdrawals = new TreeSet<>(replayed.keySet());
+    withdrawals.addAll(live.keySet());
+    for (String withdrawal : withdrawals) {
+      String expected = replayed.get(withdrawal);
+      String found = live.get(withdrawal);
+      if (!Objects.equals(expected, found)) {
+        String[] affiliateAndId = withdrawal.split(" ", 2);
+        differences.add(
+            new Difference(
+                affiliateAndId[0],
+                "(withdrawal " + affiliateAndId[1] + ")",
+                "is not in the payout batch the replay puts it in",
+                expected == null ? "(no batch)" : expected,
+                found == null ? "(no batch)" : found));
+      }
+    }
+    return differences;
   }
 
   private static boolean compared(JournalEntry entry, Instant watermark) {
