@@ -24,23 +24,19 @@ class ExampleFilesTest {
   private static final String PAIN_001 = "payout-batch.pain.001.xml";
   private static final String PAIN_002 = "payout-batch.pain.002.xml";
 
-  private static final String MESSAGE_ID = "PAYOUT-2026-03-02-001";
+  private static final String MESSAGE_ID = "PB-20260302T100000Z-3fa9c1";
   private static final Debtor DEBTOR =
       new Debtor("Portals Affiliate Programme", "NL91ABNA0417164300", "ABNANL2A");
   private static final List<Payment> PAYMENTS =
       List.of(
           new Payment(
-              "PAYOUT-2026-03-02-001-1",
+              "wd-anna-0317",
               125_000,
               "Anna Schmidt",
               "DE89 3704 0044 0532 0130 00",
               "COBADEFFXXX"),
           new Payment(
-              "PAYOUT-2026-03-02-001-2",
-              48_731,
-              "Oliver Jones",
-              "GB82 WEST 1234 5698 7654 32",
-              "NWBKGB2L"));
+              "wd-oliver-0042", 48_731, "Oliver Jones", "GB82 WEST 1234 5698 7654 32", "NWBKGB2L"));
 
   @Test
   void shouldShowExactlyWhatThePain001WriterWrites() throws IOException {
