@@ -280,7 +280,10 @@ class PayoutBatchIntegrationTest {
           TestLedgers.cli(
               "verify", "--data-dir", dir.resolve("data").toString(), "--timeout", "3m");
       assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
-      assertThat(verified.out()).contains("IDENTICAL");
+      assertThat(verified.out())
+          .contains("IDENTICAL")
+          .contains("2 batched withdrawals checked")
+          .contains("every payout batch is the replay's");
     } finally {
       ledger.close();
     }

@@ -7,8 +7,10 @@ import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
@@ -53,12 +55,20 @@ public final class Audit {
       Report journals =
           Verifier.verify(replayed, snapshot.journal(), snapshot.balances(), replay.watermark());
       List<Verifier.Difference> differences = new ArrayList<>(journals.differences());
-      differences.addAll(
-          Verifier.payoutBatches(
-              batches(kafka, replay.outputs().name(Topics.WITHDRAWAL_DECISIONS), options, replay),
-              batches(kafka, live.name(Topics.WITHDRAWAL_DECISIONS), options, replay)));
+      SortedMap<String, String> replayedBatches =
+          batches(kafka, replay.outputs().name(Topics.WITHDRAWAL_DECISIONS), options, replay);
+      SortedMap<String, String> liveBatches =
+          batches(kafka, live.name(Topics.WITHDRAWAL_DECISIONS), options, replay);
+      differences.addAll(Verifier.payoutBatches(replayedBatches, liveBatches));
+      Set<String> batched = new HashSet<>(replayedBatches.keySet());
+      batched.addAll(liveBatches.keySet());
       Report report =
-          new Report(differences, journals.compared(), journals.liveEntries(), journals.balances());
+          new Report(
+              differences,
+              journals.compared(),
+              journals.liveEntries(),
+              journals.balances(),
+              batched.size());
       return new Verification(
           replay,
           report,

@@ -54,7 +54,11 @@ public final class Verifier {
   }
 
   /** What the comparison found. */
-  public record Report(List<Difference> differences, int compared, int liveEntries, int balances) {
+  /**
+   * @param batched withdrawals in a payout batch whose batch was compared (live or replayed)
+   */
+  public record Report(
+      List<Difference> differences, int compared, int liveEntries, int balances, int batched) {
     public boolean identical() {
       return differences.isEmpty();
     }
@@ -139,7 +143,7 @@ public final class Verifier {
       }
     }
     differences.addAll(balancesAgainstJournal(live, balances));
-    return new Report(differences, replayById.size(), live.size(), balances.size());
+    return new Report(differences, replayById.size(), live.size(), balances.size(), 0);
   }
 
   /**

@@ -49,12 +49,14 @@ public final class VerifyCommand implements Callable<Integer> {
             + verification.report().liveEntries()
             + " live entries, "
             + verification.report().balances()
-            + " balances checked)");
+            + " balances and "
+            + verification.report().batched()
+            + " batched withdrawals checked)");
     out.println("  replayed " + verification.replayed().total());
     out.println("  live     " + verification.live().total());
     if (verification.report().identical()) {
       out.println(
-          "IDENTICAL: the live journal equals its replay, every entry's legs sum to zero, every balance is the sum of its legs.");
+          "IDENTICAL: the live journal equals its replay, every entry's legs sum to zero, every balance is the sum of its legs, every payout batch is the replay's.");
       return 0;
     }
     out.println("DIFFERENT: " + verification.report().differences().size() + " finding(s)");
