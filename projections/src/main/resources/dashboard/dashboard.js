@@ -184,11 +184,12 @@
 
   async function showFinance() {
     const sort = $('rank-by').value;
-    const [summary, rejections, ranking, reconciliation] = await Promise.all([
+    const [summary, rejections, ranking, reconciliation, batches] = await Promise.all([
       api('/finance/summary'),
       api('/finance/rejections?limit=1'),
       api('/finance/affiliates?limit=20&sort=' + sort),
       api('/finance/reconciliation'),
+      api('/finance/payout-batches'),
     ]);
     $('reconciliation').textContent = reconciliation.reconciled
       ? 'reconciled'
@@ -203,6 +204,15 @@
     ]);
     const reasons = Object.entries(rejections.counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     rows($('rejection-reasons'), reasons.length ? reasons : [['none', 0]], ([reason, n]) => [[reason], [count(n), true]]);
+    rows($('payout-batches'), batches.slice(0, 10), (b) => [
+      [b.batchId],
+      [instant(b.createdAt)],
+      [count(b.withdrawals), true],
+      [money(b.payoutCents), true],
+      [count(b.statuses.ACCEPTED || 0), true],
+      [count(b.statuses.PAID || 0), true],
+      [count(b.statuses.FAILED || 0), true],
+    ]);
     rows($('ranking'), ranking, (a) => [
       [a.affiliateId, false, '#/affiliates/' + encodeURIComponent(a.affiliateId)],
       [money(a.pendingCents), true],
@@ -275,6 +285,7 @@
     rows($('withdrawals'), withdrawals, (w) => [
       [w.withdrawalId], [w.status], [money(w.amountCents), true], [money(w.feeCents), true],
       [money(w.payoutCents), true], [[w.reason, w.message].filter(Boolean).join(': ')], [instant(w.decidedAt)],
+      [w.batchId || '—'], [instant(w.paidAt)],
     ]);
     $('journal-count').textContent =
       '(' + count(journal.length) + ' entries' + (journal.length > ROWS_SHOWN ? ', the newest ' + ROWS_SHOWN + ' shown' : '') + ')';

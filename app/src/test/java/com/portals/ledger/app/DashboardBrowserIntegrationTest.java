@@ -9,6 +9,7 @@ import com.portals.ledger.app.runtime.LedgerRuntime;
 import com.portals.ledger.testkit.ApiClient;
 import com.portals.ledger.testkit.KafkaClusterExtension;
 import java.io.File;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,11 @@ class DashboardBrowserIntegrationTest {
       }
       assertThat(ranking.get(0).get(0)).as("aff-1 has the larger balance").isEqualTo("aff-1");
 
+      // Finance puts aff-1's accepted withdrawal into a payout batch (the tick below applies it).
+      HttpResponse<String> batch = api.post("/finance/payout-batches", FINANCE, "");
+      assertThat(batch.statusCode()).as(batch.body()).isEqualTo(201);
+      String batchId = JSON.readTree(batch.body()).path("batchId").asText();
+
       // It follows the ledger: a new order for aff-1 shows without reloading the page.
       assertThat(
               api.post(
@@ -129,6 +135,14 @@ class DashboardBrowserIntegrationTest {
           "the new order's commission in the summary",
           () -> json(api, "/finance/summary", FINANCE).path("pendingCents").asLong() > 0);
       awaitCards(wait, "totals", json(api, "/finance/summary", FINANCE));
+      wait.until(
+          b -> {
+            List<List<String>> batches = tableRows("payout-batches");
+            return batches.size() == 1 && batches.get(0).get(0).equals(batchId);
+          });
+      assertThat(tableRows("payout-batches").get(0).subList(2, 7))
+          .as("withdrawals, payout, open, paid, failed")
+          .containsExactly("1", money(1500), "1", "0", "0");
       screenshot("dashboard-finance.png");
 
       // One affiliate, from the ranking.
@@ -153,6 +167,9 @@ class DashboardBrowserIntegrationTest {
               money(withdrawals.get(0).path("amountCents").asLong()),
               money(withdrawals.get(0).path("feeCents").asLong()),
               money(withdrawals.get(0).path("payoutCents").asLong()));
+      assertThat(shown.get(0).get(7))
+          .as("the payout batch of the withdrawal")
+          .isEqualTo(withdrawals.get(0).path("batchId").asText());
       assertThat(tableRows("journal"))
           .hasSize(json(api, "/affiliates/aff-1/journal", FINANCE).size());
       JsonNode traffic = json(api, "/affiliates/aff-1/traffic", FINANCE);
