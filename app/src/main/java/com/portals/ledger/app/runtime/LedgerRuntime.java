@@ -268,6 +268,9 @@ public final class LedgerRuntime implements AutoCloseable {
     // away: it keeps the short interval (the write side's 250 ms comes with commits at once when
     // live, which the read side has not).
     projectionOverrides.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    // It commits on that interval only, in a loop turn after the one that processed: a turn that
+    // waited in poll for a second would hold its outputs back as long.
+    projectionOverrides.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, "100");
     projections =
         LedgerStreams.start(
             ProjectionTopology.build(
