@@ -283,18 +283,15 @@ final class PayoutRoutes {
     LocalDate batchDay = LocalDate.ofInstant(createdAt, ZoneOffset.UTC);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     LocalDate execution = executionDate(ctx.queryParam("executionDate"), batchDay, today);
-    List<Payment> payments =
-        rows.stream()
-            .map(
-                row ->
-                    new Payment(
-                        row.withdrawalId(),
-                        row.payoutCents(),
-                        row.holder(),
-                        row.iban(),
-                        row.swift()))
-            .toList();
-    byte[] xml = Pain001.write(batchId, createdAt, execution, desk.debtor(), payments);
+    byte[] xml;
+    try {
+      List<Payment> payments = rows.stream().map(PayoutDesk::payment).toList();
+      xml = Pain001.write(batchId, createdAt, execution, desk.debtor(), payments);
+    } catch (IllegalArgumentException e) {
+      // Batches are made of payments the file can carry; this is one the ledger put in directly.
+      throw new ApiException(
+          409, "BANK_FILE_REFUSED", "no pain.001 for " + batchId + ": " + e.getMessage());
+    }
     ctx.header(
         "Content-Disposition", "attachment; filename=\"" + fileName(batchId) + ".pain.001.xml\"");
     ctx.contentType("application/xml; charset=utf-8").result(xml);

@@ -164,6 +164,11 @@ public final class PayoutDesk {
                     + " publish its PayoutCompleted"));
         continue;
       }
+      String unpayable = unpayable(row);
+      if (unpayable != null) {
+        skipped.add(new Skipped(row.withdrawalId(), row.affiliateId(), unpayable));
+        continue;
+      }
       taken.add(row);
     }
     if (taken.isEmpty()) {
@@ -315,6 +320,25 @@ public final class PayoutDesk {
         row.affiliateId(),
         new PayoutFailed(eventId(source, row), row.withdrawalId(), row.affiliateId(), reason, now),
         now);
+  }
+
+  /**
+   * Why the bank file cannot carry {@code row}'s payment (an id or a name made of characters XML
+   * cannot hold, which the ledger itself accepts), or null if it can.
+   */
+  static String unpayable(PayoutRow row) {
+    try {
+      payment(row);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return "the bank file cannot carry it: " + e.getMessage() + "; pay it by hand";
+    }
+  }
+
+  /** {@code row} as a payment of the bank file. */
+  public static Payment payment(PayoutRow row) {
+    return new Payment(
+        row.withdrawalId(), row.payoutCents(), row.holder(), row.iban(), row.swift());
   }
 
   /** The bank's reason code and words, as the failed payout's reason. */

@@ -84,6 +84,38 @@ class PayoutDeskTest {
   }
 
   @Test
+  void shouldSkipAPaymentTheBankFileCannotCarry() {
+    PayoutRow controlName =
+        new PayoutRow(
+            "w3",
+            "aff-3",
+            "ACCEPTED",
+            3000,
+            1500,
+            1500,
+            "\u0001",
+            "DE89370400440532013000",
+            "COBADEFFXXX",
+            null,
+            NOW.toEpochMilli(),
+            null,
+            null,
+            null);
+
+    PayoutDesk.Created created =
+        desk.create(NOW, NOW, () -> rows(row("w1", "aff-1", "ACCEPTED", null), controlName));
+
+    assertThat(created.withdrawals()).extracting(PayoutRow::withdrawalId).containsExactly("w1");
+    assertThat(created.skipped())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.withdrawalId()).isEqualTo("w3");
+              assertThat(s.reason()).startsWith("the bank file cannot carry it: ");
+            });
+  }
+
+  @Test
   void shouldNotNameAWithdrawalAgainWhileTheLedgerHasNotAppliedItsBatch() {
     PayoutRows payable = rows(row("w1", "aff-1", "ACCEPTED", null));
     desk.create(NOW, NOW, () -> payable);
