@@ -164,6 +164,97 @@ class TwoInstancesIntegrationTest {
       assertThat(reconciliation.path("reconciled").asBoolean())
           .as(reconciliation.toString())
           .isTrue();
+
+      payEveryAffiliateInOneBatch(first, second);
+    }
+  }
+
+  /**
+   * A payout batch takes the withdrawals of the affiliates of both instances, and either instance
+   * shows all of it: each instance's rows are merged.
+   */
+  private void payEveryAffiliateInOneBatch(LedgerRuntime first, LedgerRuntime second)
+      throws Exception {
+    List<String> events = new ArrayList<>();
+    for (int i = 1; i <= AFFILIATES; i++) {
+      events.add(
+          "{\"type\":\"ClickRecorded\",\"eventId\":\"c2-"
+              + i
+              + "\",\"clickId\":\"k2-"
+              + i
+              + "\",\"affiliateId\":\"aff-"
+              + i
+              + "\",\"sessionId\":\"s2-"
+              + i
+              + "\",\"occurredAt\":\"2026-01-12T10:00:00Z\"}");
+      events.add(
+          "{\"type\":\"OrderPlaced\",\"eventId\":\"p2-"
+              + i
+              + "\",\"orderId\":\"o2-"
+              + i
+              + "\",\"sessionId\":\"s2-"
+              + i
+              + "\",\"lines\":[{\"productId\":\"p\",\"category\":\"toys\",\"amountCents\":"
+              + "100000,\"quantity\":1}],\"occurredAt\":\"2026-01-12T10:05:00Z\"}");
+      events.add(
+          "{\"type\":\"OrderCompleted\",\"eventId\":\"d2-"
+              + i
+              + "\",\"orderId\":\"o2-"
+              + i
+              + "\",\"occurredAt\":\"2026-01-12T11:00:00Z\"}");
+    }
+    // The commission completed on 12 January is posted on 2 February.
+    events.add("{\"type\":\"ClockTick\",\"at\":\"2026-02-03T00:00:00Z\"}");
+    for (int i = 1; i <= AFFILIATES; i++) {
+      events.add(
+          "{\"type\":\"WithdrawalRequested\",\"eventId\":\"w-"
+              + i
+              + "\",\"withdrawalId\":\"wd-"
+              + i
+              + "\",\"affiliateId\":\"aff-"
+              + i
+              + "\",\"amountCents\":3000,\"bankAccount\":{\"iban\":\"DE89370400440532013000\","
+              + "\"swift\":\"COBADEFFXXX\",\"holder\":\"Holder "
+              + i
+              + "\"},\"occurredAt\":\"2026-02-03T01:00:00Z\"}");
+    }
+    events.add("{\"type\":\"ClockTick\",\"at\":\"2026-02-04T00:00:00Z\"}");
+    assertThat(post(first, "/events", String.join("\n", events)).statusCode()).isEqualTo(200);
+    ApiClient.await(
+        "every withdrawal accepted",
+        () ->
+            JSON.readTree(get(second, "/finance/summary").body())
+                    .path("withdrawalsAccepted")
+                    .asLong()
+                == AFFILIATES);
+
+    HttpResponse<String> created = post(first, "/finance/payout-batches", "");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode batch = JSON.readTree(created.body());
+    assertThat(batch.path("count").asInt()).isEqualTo(AFFILIATES);
+    assertThat(batch.path("payoutCents").asLong()).isEqualTo(1500L * AFFILIATES);
+    String batchId = batch.path("batchId").asText();
+    assertThat(
+            post(first, "/events", "{\"type\":\"ClockTick\",\"at\":\"2026-02-05T00:00:00Z\"}")
+                .statusCode())
+        .isEqualTo(200);
+    for (LedgerRuntime instance : List.of(second, first)) {
+      ApiClient.await(
+          "the whole batch through either instance",
+          () -> {
+            HttpResponse<String> shown = get(instance, "/finance/payout-batches/" + batchId);
+            return shown.statusCode() == 200
+                && JSON.readTree(shown.body()).path("payments").size() == AFFILIATES;
+          });
+      JsonNode payments =
+          JSON.readTree(get(instance, "/finance/payout-batches/" + batchId).body())
+              .path("payments");
+      List<String> holders = new ArrayList<>();
+      payments.forEach(payment -> holders.add(payment.path("creditorName").asText()));
+      assertThat(holders)
+          .hasSize(AFFILIATES)
+          .doesNotHaveDuplicates()
+          .allMatch(h -> h.startsWith("Holder "));
     }
   }
 
@@ -229,8 +320,13 @@ class TwoInstancesIntegrationTest {
   }
 
   private HttpResponse<String> post(LedgerRuntime ledger, String body) throws Exception {
+    return post(ledger, "/events", body);
+  }
+
+  private HttpResponse<String> post(LedgerRuntime ledger, String path, String body)
+      throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + "/events"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ledger.httpPort() + path))
             .header("Authorization", "Bearer " + FINANCE)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
