@@ -46,6 +46,8 @@
   }
 
   async function fetchOk(path, accept) {
+    // Signed out while a refresh was under way: its remaining requests are not sent at all.
+    if (!state.token) throw new ApiError(0, 'signed out');
     const response = await fetch(path, {
       headers: { Authorization: 'Bearer ' + state.token, Accept: accept || 'application/json' },
       cache: 'no-cache',
@@ -94,6 +96,7 @@
     charts: {},
     affiliateBody: null,
     forceAffiliate: true,
+    session: 0,
   };
 
   // --- rendering helpers
@@ -326,6 +329,7 @@
   async function refresh() {
     if (state.busy || !state.who) return;
     state.busy = true;
+    const session = state.session;
     try {
       const id = currentAffiliate();
       $('finance').hidden = id !== null;
@@ -336,6 +340,7 @@
       document.body.dataset.refreshes = String(state.refreshes);
       status('updated ' + new Date().toLocaleTimeString('en-GB'));
     } catch (e) {
+      if (session !== state.session) return; // a refresh of a session that has ended
       if (e.status === 401) return signOut('the token is no longer known: ' + e.message);
       status(e.message, true);
     } finally {
@@ -352,6 +357,7 @@
   }
 
   async function signIn(token) {
+    state.session += 1;
     state.token = token;
     try {
       const who = await api('/whoami');
@@ -371,6 +377,7 @@
   }
 
   function signOut(reason) {
+    state.session += 1;
     clearTimeout(state.timer);
     sessionStorage.removeItem(TOKEN_KEY);
     Object.assign(state, { token: null, who: null, refreshes: 0, affiliateBody: null, forceAffiliate: true });
