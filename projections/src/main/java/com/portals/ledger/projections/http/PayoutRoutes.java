@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.portals.ledger.domain.money.Money;
 import com.portals.ledger.projections.http.ApiTokens.Role;
 import com.portals.ledger.projections.http.LedgerApi.Backend;
+import com.portals.ledger.projections.payout.BatchSummaries;
+import com.portals.ledger.projections.payout.BatchSummary;
 import com.portals.ledger.projections.payout.Pain001;
 import com.portals.ledger.projections.payout.Pain002;
 import com.portals.ledger.projections.payout.Payment;
@@ -23,11 +25,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
 
 /**
@@ -77,6 +75,7 @@ final class PayoutRoutes {
     config.routes.get("/finance/payout-batches/{id}/payouts.csv", this::csv);
     config.routes.post("/finance/payout-batches/{id}/status", this::status);
     config.routes.get("/internal/finance/payouts", this::local);
+    config.routes.get("/internal/finance/payout-batches", this::localBatches);
   }
 
   // --- POST /finance/payout-batches
@@ -157,80 +156,59 @@ final class PayoutRoutes {
 
   // --- GET /finance/payout-batches
 
-  /** One batch, summed up from its rows. */
-  private record Summary(
-      String batchId,
-      Instant createdAt,
-      int withdrawals,
-      long totalCents,
-      long payoutCents,
-      Map<String, Integer> statuses) {
+  /** One batch, summed up from its rows (every instance's). */
+  private record Summary(String batchId, Instant createdAt, long totalCents, long payoutCents) {
 
-    static List<Summary> of(List<PayoutRow> rows) {
-      Map<String, List<PayoutRow>> byBatch = new LinkedHashMap<>();
-      rows.forEach(row -> byBatch.computeIfAbsent(row.batchId(), b -> new ArrayList<>()).add(row));
-      List<Summary> summaries = new ArrayList<>();
-      byBatch.forEach(
-          (batchId, members) -> {
-            long created = Long.MAX_VALUE;
-            long total = 0;
-            long payout = 0;
-            Map<String, Integer> statuses = new TreeMap<>();
-            for (String status : List.of("ACCEPTED", "PAID", "FAILED")) {
-              statuses.put(status, 0);
-            }
-            for (PayoutRow row : members) {
-              created =
-                  Math.min(created, row.batchedAtMillis() == null ? 0 : row.batchedAtMillis());
-              total += row.amountCents();
-              payout += row.payoutCents();
-              statuses.merge(row.status(), 1, Integer::sum);
-            }
-            summaries.add(
-                new Summary(
-                    batchId,
-                    Instant.ofEpochMilli(created),
-                    members.size(),
-                    total,
-                    payout,
-                    statuses));
-          });
-      summaries.sort(
-          (a, b) ->
-              a.createdAt().equals(b.createdAt())
-                  ? b.batchId().compareTo(a.batchId())
-                  : b.createdAt().compareTo(a.createdAt()));
-      return summaries;
-    }
-
-    void write(JsonGenerator json) throws IOException {
-      json.writeStartObject();
-      json.writeStringField("batchId", batchId);
-      json.writeStringField("createdAt", createdAt.toString());
-      json.writeNumberField("withdrawals", withdrawals);
-      json.writeNumberField("totalCents", totalCents);
-      json.writeNumberField("payoutCents", payoutCents);
-      json.writeObjectFieldStart("statuses");
-      for (Map.Entry<String, Integer> status : statuses.entrySet()) {
-        json.writeNumberField(status.getKey(), status.getValue());
+    static Summary of(String batchId, List<PayoutRow> rows) {
+      long created = Long.MAX_VALUE;
+      long total = 0;
+      long payout = 0;
+      for (PayoutRow row : rows) {
+        created = Math.min(created, row.batchedAtMillis() == null ? 0 : row.batchedAtMillis());
+        total += row.amountCents();
+        payout += row.payoutCents();
       }
-      json.writeEndObject();
-      json.writeEndObject();
+      return new Summary(batchId, Instant.ofEpochMilli(created), total, payout);
     }
   }
 
   private void list(Context ctx) {
     api.access().require(ctx, Role.FINANCE);
-    List<Summary> batches = Summary.of(rows(ctx, null));
+    Backend running = api.backend();
+    BatchSummaries batches =
+        api.everyInstance(
+            ctx,
+            running,
+            running.reads().localBatches(),
+            "/internal/finance/payout-batches",
+            BatchSummaries.class,
+            BatchSummaries::plus);
     LedgerApi.writeJson(
         ctx,
         json -> {
           json.writeStartArray();
-          for (Summary batch : batches) {
-            batch.write(json);
+          for (BatchSummary batch : batches.batches()) {
+            json.writeStartObject();
+            json.writeStringField("batchId", batch.batchId());
+            json.writeStringField(
+                "createdAt", Instant.ofEpochMilli(batch.createdAtMillis()).toString());
+            json.writeNumberField("withdrawals", batch.withdrawals());
+            json.writeNumberField("totalCents", batch.totalCents());
+            json.writeNumberField("payoutCents", batch.payoutCents());
+            json.writeObjectFieldStart("statuses");
+            json.writeNumberField("ACCEPTED", batch.open());
+            json.writeNumberField("FAILED", batch.failed());
+            json.writeNumberField("PAID", batch.paid());
+            json.writeEndObject();
+            json.writeEndObject();
           }
           json.writeEndArray();
         });
+  }
+
+  private void localBatches(Context ctx) {
+    api.access().require(ctx, Role.FINANCE);
+    ctx.json(api.backend().reads().localBatches());
   }
 
   // --- GET /finance/payout-batches/{id}
@@ -239,7 +217,7 @@ final class PayoutRoutes {
     api.access().require(ctx, Role.FINANCE);
     String batchId = ctx.pathParam("id");
     List<PayoutRow> rows = members(ctx, batchId);
-    Summary summary = Summary.of(rows).get(0);
+    Summary summary = Summary.of(batchId, rows);
     LedgerApi.writeJson(
         ctx,
         json -> {
@@ -279,7 +257,7 @@ final class PayoutRoutes {
     PayoutDesk desk = desk(running);
     String batchId = ctx.pathParam("id");
     List<PayoutRow> rows = members(ctx, batchId);
-    Instant createdAt = Summary.of(rows).get(0).createdAt();
+    Instant createdAt = Summary.of(batchId, rows).createdAt();
     LocalDate batchDay = LocalDate.ofInstant(createdAt, ZoneOffset.UTC);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     LocalDate execution = executionDate(ctx.queryParam("executionDate"), batchDay, today);

@@ -9,6 +9,8 @@ import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.time.SettlementCalendar;
+import com.portals.ledger.projections.payout.BatchSummaries;
+import com.portals.ledger.projections.payout.BatchSummary;
 import com.portals.ledger.projections.payout.PayoutRow;
 import com.portals.ledger.projections.payout.PayoutRows;
 import com.portals.ledger.projections.store.AffiliateChecks;
@@ -284,6 +286,16 @@ public final class ReadModel {
     List<PayoutRow> rows = new ArrayList<>();
     payouts(ProjectionStores.batched(batchId), decision -> rows.add(PayoutRow.of(decision)));
     return new PayoutRows(rows);
+  }
+
+  /** This instance's parts of every payout batch's summary. */
+  public BatchSummaries localBatches() {
+    List<BatchSummary> parts = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        store(ProjectionStores.PAYOUT_BATCHES, String.class, byte[].class).all()) {
+      it.forEachRemaining(entry -> parts.add(BatchSummary.decode(entry.key, entry.value)));
+    }
+    return new BatchSummaries(parts);
   }
 
   private void payouts(Bytes prefix, Consumer<WithdrawalDecision> sink) {

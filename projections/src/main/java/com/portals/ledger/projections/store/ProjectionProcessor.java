@@ -10,6 +10,7 @@ import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.avro.ledger.WithdrawalStatus;
 import com.portals.ledger.domain.account.Withdrawal;
+import com.portals.ledger.projections.payout.BatchSummary;
 import com.portals.ledger.projections.store.RunningTotals.Total;
 import com.portals.ledger.schemas.keys.Keys;
 import java.time.Instant;
@@ -53,6 +54,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
   private KeyValueStore<Bytes, String> differences;
   private KeyValueStore<String, byte[]> withdrawn;
   private KeyValueStore<Bytes, WithdrawalDecision> payouts;
+  private KeyValueStore<String, byte[]> payoutBatches;
   private String totalsKey;
   private long[] row;
 
@@ -71,6 +73,7 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     differences = context.getStateStore(ProjectionStores.DIFFERENCES);
     withdrawn = context.getStateStore(ProjectionStores.WITHDRAWN);
     payouts = context.getStateStore(ProjectionStores.PAYOUTS);
+    payoutBatches = context.getStateStore(ProjectionStores.PAYOUT_BATCHES);
     totalsKey = RunningTotals.key(context.taskId().partition());
   }
 
@@ -140,6 +143,24 @@ public final class ProjectionProcessor implements Processor<String, SpecificReco
     }
     if (is != null) {
       payouts.put(is, decision);
+    }
+    summarize(previous, -1);
+    summarize(decision, 1);
+  }
+
+  /** Adds a batched withdrawal's decision to its batch's summary ({@code sign} 1), or takes it. */
+  private void summarize(WithdrawalDecision decision, int sign) {
+    if (decision == null || decision.getBatchId() == null) {
+      return;
+    }
+    BatchSummary part = BatchSummary.of(decision, sign);
+    byte[] stored = payoutBatches.get(decision.getBatchId());
+    BatchSummary summary =
+        stored == null ? part : BatchSummary.decode(decision.getBatchId(), stored).plus(part);
+    if (summary.withdrawals() == 0) {
+      payoutBatches.delete(decision.getBatchId());
+    } else {
+      payoutBatches.put(decision.getBatchId(), summary.encode());
     }
   }
 

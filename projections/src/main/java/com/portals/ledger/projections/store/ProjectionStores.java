@@ -70,6 +70,9 @@ public final class ProjectionStores {
    */
   public static final String PAYOUTS = "projection-payouts";
 
+  /** Per payout batch, this task's part of its summary ({@code BatchSummary}, by batch id). */
+  public static final String PAYOUT_BATCHES = "projection-payout-batches";
+
   public static final String NOW = "now";
 
   /** Owner of orders that are attributed to no affiliate. */

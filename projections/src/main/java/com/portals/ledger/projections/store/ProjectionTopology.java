@@ -110,7 +110,8 @@ public final class ProjectionTopology {
             ProjectionStores.TOTALS,
             ProjectionStores.DIFFERENCES,
             ProjectionStores.WITHDRAWN,
-            ProjectionStores.PAYOUTS);
+            ProjectionStores.PAYOUTS,
+            ProjectionStores.PAYOUT_BATCHES);
     return builder.build();
   }
 
@@ -183,6 +184,7 @@ public final class ProjectionTopology {
         ProjectionStores.PAYOUTS,
         Serdes.Bytes(),
         serdes.internal(WithdrawalDecision.class));
+    keyValue(builder, ProjectionStores.PAYOUT_BATCHES, Serdes.String(), Serdes.ByteArray());
   }
 
   private static <K, V> void keyValue(
