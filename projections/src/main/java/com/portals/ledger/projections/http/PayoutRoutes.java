@@ -94,8 +94,8 @@ final class PayoutRoutes {
                 api.everyInstance(
                     ctx,
                     running,
-                    running.reads().localPayable(cutoff),
-                    "/internal/finance/payouts?payableAt=" + cutoff,
+                    running.reads().localPayable(),
+                    "/internal/finance/payouts?payable=true",
                     PayoutRows.class,
                     PayoutRows::plus));
     ctx.status(201);
@@ -370,10 +370,9 @@ final class PayoutRoutes {
 
   private void local(Context ctx) {
     api.access().require(ctx, Role.FINANCE);
-    String payableAt = ctx.queryParam("payableAt");
     PayoutRows rows =
-        payableAt != null
-            ? api.backend().reads().localPayable(Period.instant("payableAt", payableAt))
+        "true".equals(ctx.queryParam("payable"))
+            ? api.backend().reads().localPayable()
             : api.backend().reads().localBatched(ctx.queryParam("batch"));
     ctx.json(rows);
   }

@@ -130,13 +130,16 @@ public final class PayoutDesk {
    * Puts every payable withdrawal decided at or before {@code cutoff} into a new batch, at the
    * ledger's time {@code now}.
    *
-   * @param payable every instance's accepted withdrawals in no batch, decided at or before cutoff
+   * @param payable every instance's accepted withdrawals in no batch (whatever their time: those
+   *     that are no longer among them are no longer "in flight")
    */
   public synchronized Created create(Instant now, Instant cutoff, Supplier<PayoutRows> payable) {
-    List<PayoutRow> rows = payable.get().rows();
+    List<PayoutRow> all = payable.get().rows();
     Set<String> stillPayable = new HashSet<>();
-    rows.forEach(row -> stillPayable.add(key(row)));
+    all.forEach(row -> stillPayable.add(key(row)));
     batching.keySet().retainAll(stillPayable);
+    List<PayoutRow> rows =
+        all.stream().filter(row -> row.decidedAtMillis() <= cutoff.toEpochMilli()).toList();
     List<PayoutRow> taken = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     Set<String> ids = new HashSet<>();

@@ -266,18 +266,12 @@ public final class ReadModel {
   }
 
   /**
-   * This instance's accepted withdrawals that are in no payout batch, have a bank account to pay
-   * and were decided at or before {@code cutoff}.
+   * This instance's accepted withdrawals that are in no payout batch and have a bank account to
+   * pay.
    */
-  public PayoutRows localPayable(Instant cutoff) {
+  public PayoutRows localPayable() {
     List<PayoutRow> rows = new ArrayList<>();
-    payouts(
-        ProjectionStores.payable(),
-        decision -> {
-          if (!decision.getDecidedAt().isAfter(cutoff)) {
-            rows.add(PayoutRow.of(decision));
-          }
-        });
+    payouts(ProjectionStores.payable(), decision -> rows.add(PayoutRow.of(decision)));
     return new PayoutRows(rows);
   }
 

@@ -84,6 +84,35 @@ class PayoutDeskTest {
   }
 
   @Test
+  void shouldTakeOnlyWithdrawalsDecidedByTheCutoffAndKeepTheOthersInFlight() {
+    PayoutRow early = row("w1", "aff-1", "ACCEPTED", null);
+    PayoutRow late =
+        new PayoutRow(
+            "w2",
+            "aff-2",
+            "ACCEPTED",
+            3000,
+            1500,
+            1500,
+            "Jane Doe",
+            "DE89370400440532013000",
+            "COBADEFFXXX",
+            null,
+            NOW.plusSeconds(60).toEpochMilli(),
+            null,
+            null,
+            null);
+
+    assertThat(desk.create(NOW, NOW.plusSeconds(120), () -> rows(late)).withdrawals()).hasSize(1);
+    // An earlier cutoff leaves w2 out; it is still in flight for a batch at a later one.
+    assertThat(desk.create(NOW, NOW, () -> rows(early, late)).withdrawals())
+        .extracting(PayoutRow::withdrawalId)
+        .containsExactly("w1");
+    assertThatThrownBy(() -> desk.create(NOW, NOW.plusSeconds(120), () -> rows(early, late)))
+        .isInstanceOf(PayoutDesk.Refused.class);
+  }
+
+  @Test
   void shouldSkipAPaymentTheBankFileCannotCarry() {
     PayoutRow controlName =
         new PayoutRow(
