@@ -151,17 +151,6 @@ public final class LedgerRuntime implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String bootstrapServers;
 
-  /** The programme's bank account from the settings, or null if its name or IBAN is not set. */
-  private Debtor debtor() {
-    String name = options.settings().get(PAYOUT_DEBTOR_NAME, "");
-    String iban = options.settings().get(PAYOUT_DEBTOR_IBAN, "");
-    String bic = options.settings().get(PAYOUT_DEBTOR_BIC, "");
-    if (name.isBlank() || iban.isBlank()) {
-      return null;
-    }
-    return new Debtor(name.strip(), iban, bic.isBlank() ? null : bic);
-  }
-
   private Replication replication = Replication.SINGLE;
   private LedgerHttpServer http;
   private LedgerStreams streams;
@@ -175,6 +164,17 @@ public final class LedgerRuntime implements AutoCloseable {
     this.clockIdleInterval =
         positiveDuration(options.settings(), CLOCK_IDLE_INTERVAL, DEFAULT_CLOCK_IDLE_INTERVAL);
     this.clockPolicy = clockPolicy(options);
+  }
+
+  /** The programme's bank account from the settings, or null if its name or IBAN is not set. */
+  private Debtor debtor() {
+    String name = options.settings().get(PAYOUT_DEBTOR_NAME, "");
+    String iban = options.settings().get(PAYOUT_DEBTOR_IBAN, "");
+    String bic = options.settings().get(PAYOUT_DEBTOR_BIC, "");
+    if (name.isBlank() || iban.isBlank()) {
+      return null;
+    }
+    return new Debtor(name.strip(), iban, bic.isBlank() ? null : bic);
   }
 
   /** Starts every part; on failure, stops what had started and rethrows. */
