@@ -3,7 +3,6 @@ package com.portals.ledger.projections.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.portals.ledger.domain.money.Money;
 import com.portals.ledger.projections.http.ApiTokens.Role;
 import com.portals.ledger.projections.http.LedgerApi.Backend;
 import com.portals.ledger.projections.payout.BatchSummaries;
@@ -26,7 +25,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
 
 /**
  * Finance's payout endpoints ({@code /finance/payout-batches...}): making a batch, its bank file
@@ -37,29 +35,6 @@ import org.apache.commons.csv.CSVFormat;
 final class PayoutRoutes {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** CSV of a batch's payments, amounts in dollars. */
-  static final CSVFormat PAYOUTS_CSV =
-      CSVFormat.DEFAULT
-          .builder()
-          .setHeader(
-              "batch_id",
-              "withdrawal_id",
-              "affiliate_id",
-              "status",
-              "amount",
-              "fee",
-              "payout",
-              "currency",
-              "creditor_name",
-              "iban",
-              "bic",
-              "batched_at",
-              "decided_at",
-              "reason",
-              "message")
-          .setRecordSeparator("\n")
-          .get();
 
   private final LedgerApi api;
 
@@ -156,22 +131,6 @@ final class PayoutRoutes {
 
   // --- GET /finance/payout-batches
 
-  /** One batch, summed up from its rows (every instance's). */
-  private record Summary(String batchId, Instant createdAt, long totalCents, long payoutCents) {
-
-    static Summary of(String batchId, List<PayoutRow> rows) {
-      long created = Long.MAX_VALUE;
-      long total = 0;
-      long payout = 0;
-      for (PayoutRow row : rows) {
-        created = Math.min(created, row.batchedAtMillis() == null ? 0 : row.batchedAtMillis());
-        total += row.amountCents();
-        payout += row.payoutCents();
-      }
-      return new Summary(batchId, Instant.ofEpochMilli(created), total, payout);
-    }
-  }
-
   private void list(Context ctx) {
     api.access().require(ctx, Role.FINANCE);
     Backend running = api.backend();
@@ -217,13 +176,14 @@ final class PayoutRoutes {
     api.access().require(ctx, Role.FINANCE);
     String batchId = ctx.pathParam("id");
     List<PayoutRow> rows = members(ctx, batchId);
-    Summary summary = Summary.of(batchId, rows);
+    BatchSummary summary = BatchSummary.of(batchId, rows);
     LedgerApi.writeJson(
         ctx,
         json -> {
           json.writeStartObject();
           json.writeStringField("batchId", summary.batchId());
-          json.writeStringField("createdAt", summary.createdAt().toString());
+          json.writeStringField(
+              "createdAt", Instant.ofEpochMilli(summary.createdAtMillis()).toString());
           json.writeNumberField("totalCents", summary.totalCents());
           json.writeNumberField("payoutCents", summary.payoutCents());
           json.writeArrayFieldStart("payments");
@@ -257,7 +217,7 @@ final class PayoutRoutes {
     PayoutDesk desk = desk(running);
     String batchId = ctx.pathParam("id");
     List<PayoutRow> rows = members(ctx, batchId);
-    Instant createdAt = Summary.of(batchId, rows).createdAt();
+    Instant createdAt = Instant.ofEpochMilli(BatchSummary.of(batchId, rows).createdAtMillis());
     LocalDate batchDay = LocalDate.ofInstant(createdAt, ZoneOffset.UTC);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     LocalDate execution = executionDate(ctx.queryParam("executionDate"), batchDay, today);
@@ -300,27 +260,10 @@ final class PayoutRoutes {
     LedgerApi.writeCsv(
         ctx,
         fileName(batchId) + ".payouts",
-        PAYOUTS_CSV,
+        Views.PAYOUTS_CSV,
         printer -> {
           for (PayoutRow row : rows) {
-            printer.printRecord(
-                CsvCells.text(row.batchId()),
-                CsvCells.text(row.withdrawalId()),
-                CsvCells.text(row.affiliateId()),
-                row.status(),
-                Money.cents(row.amountCents()).toDollars(),
-                Money.cents(row.feeCents()).toDollars(),
-                Money.cents(row.payoutCents()).toDollars(),
-                "USD",
-                CsvCells.text(row.holder()),
-                CsvCells.text(row.iban()),
-                CsvCells.text(row.swift()),
-                row.batchedAtMillis() == null
-                    ? ""
-                    : Instant.ofEpochMilli(row.batchedAtMillis()).toString(),
-                Instant.ofEpochMilli(row.decidedAtMillis()).toString(),
-                CsvCells.text(row.reason()),
-                CsvCells.text(row.message()));
+            Views.payoutCsv(printer, row);
           }
         });
   }

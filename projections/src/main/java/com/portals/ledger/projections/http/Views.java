@@ -7,6 +7,7 @@ import com.portals.ledger.avro.ledger.OrderState;
 import com.portals.ledger.avro.ledger.TrackedClick;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.money.Money;
+import com.portals.ledger.projections.payout.PayoutRow;
 import com.portals.ledger.projections.query.AffiliateRanking;
 import com.portals.ledger.projections.query.FinanceSummary;
 import com.portals.ledger.projections.query.IncomeReport;
@@ -69,6 +70,25 @@ final class Views {
           "batch_id",
           "batched_at",
           "paid_at");
+
+  /** CSV of a payout batch's payments, amounts in dollars. */
+  static final CSVFormat PAYOUTS_CSV =
+      csv(
+          "batch_id",
+          "withdrawal_id",
+          "affiliate_id",
+          "status",
+          "amount",
+          "fee",
+          "payout",
+          "currency",
+          "creditor_name",
+          "iban",
+          "bic",
+          "batched_at",
+          "decided_at",
+          "reason",
+          "message");
 
   /** CSV of the journal: one record per leg, so that each entry's amounts sum to zero. */
   static final CSVFormat JOURNAL_CSV =
@@ -158,6 +178,26 @@ final class Views {
     return w.getStatus() == com.portals.ledger.avro.ledger.WithdrawalStatus.PAID
         ? w.getDecidedAt()
         : null;
+  }
+
+  static void payoutCsv(CSVPrinter csv, PayoutRow row) throws IOException {
+    csv.printRecord(
+        CsvCells.text(row.batchId()),
+        CsvCells.text(row.withdrawalId()),
+        CsvCells.text(row.affiliateId()),
+        row.status(),
+        dollars(row.amountCents()),
+        dollars(row.feeCents()),
+        dollars(row.payoutCents()),
+        "USD",
+        CsvCells.text(row.holder()),
+        CsvCells.text(row.iban()),
+        CsvCells.text(row.swift()),
+        instantCell(
+            row.batchedAtMillis() == null ? null : Instant.ofEpochMilli(row.batchedAtMillis())),
+        instantCell(Instant.ofEpochMilli(row.decidedAtMillis())),
+        CsvCells.text(row.reason()),
+        CsvCells.text(row.message()));
   }
 
   static void rejectionCsv(CSVPrinter csv, RejectionPage.Row r) throws IOException {

@@ -2,6 +2,7 @@ package com.portals.ledger.projections.payout;
 
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * A payout batch summed up: its withdrawals, amounts and payments by status. The read side keeps
@@ -33,6 +34,25 @@ public record BatchSummary(
         status.equals("ACCEPTED") ? sign : 0,
         status.equals("PAID") ? sign : 0,
         status.equals("FAILED") ? sign : 0);
+  }
+
+  /** The summary of batch {@code batchId} from its rows (every instance's). */
+  public static BatchSummary of(String batchId, List<PayoutRow> rows) {
+    BatchSummary sum = new BatchSummary(batchId, Long.MAX_VALUE, 0, 0, 0, 0, 0, 0);
+    for (PayoutRow row : rows) {
+      sum =
+          sum.plus(
+              new BatchSummary(
+                  batchId,
+                  row.batchedAtMillis() == null ? 0 : row.batchedAtMillis(),
+                  1,
+                  row.amountCents(),
+                  row.payoutCents(),
+                  row.status().equals("ACCEPTED") ? 1 : 0,
+                  row.status().equals("PAID") ? 1 : 0,
+                  row.status().equals("FAILED") ? 1 : 0));
+    }
+    return sum;
   }
 
   public BatchSummary plus(BatchSummary other) {

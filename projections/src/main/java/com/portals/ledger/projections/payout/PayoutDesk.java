@@ -42,9 +42,6 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class PayoutDesk {
 
-  /** The ISO 20022 end-to-end id (= withdrawal id) and message id (= batch id) hold 35. */
-  public static final int MAX_ISO_ID = 35;
-
   /** A request the desk refuses, with every reason; nothing was published. */
   public static final class Refused extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -154,17 +151,6 @@ public final class PayoutDesk {
                 row.affiliateId(),
                 "another affiliate's withdrawal in this batch has the same id, which is the"
                     + " payment's end-to-end id: it goes into the next batch"));
-        continue;
-      }
-      if (row.withdrawalId().length() > MAX_ISO_ID) {
-        skipped.add(
-            new Skipped(
-                row.withdrawalId(),
-                row.affiliateId(),
-                "a withdrawal id of more than "
-                    + MAX_ISO_ID
-                    + " characters cannot be an ISO 20022 end-to-end id: pay it by hand and"
-                    + " publish its PayoutCompleted"));
         continue;
       }
       String unpayable = unpayable(row);
@@ -326,8 +312,9 @@ public final class PayoutDesk {
   }
 
   /**
-   * Why the bank file cannot carry {@code row}'s payment (an id or a name made of characters XML
-   * cannot hold, which the ledger itself accepts), or null if it can.
+   * Why the bank file cannot carry {@code row}'s payment (an id longer than ISO 20022's 35
+   * characters, an id or a name made of characters XML cannot hold: the ledger accepts both), or
+   * null if it can.
    */
   static String unpayable(PayoutRow row) {
     try {

@@ -22,6 +22,16 @@ class PayoutDeskTest {
   private final PayoutDesk desk = new PayoutDesk(published::add, null);
 
   private static PayoutRow row(String withdrawalId, String affiliate, String status, String batch) {
+    return row(withdrawalId, affiliate, status, batch, "Jane Doe", NOW.minusSeconds(3600));
+  }
+
+  private static PayoutRow row(
+      String withdrawalId,
+      String affiliate,
+      String status,
+      String batch,
+      String holder,
+      Instant decidedAt) {
     return new PayoutRow(
         withdrawalId,
         affiliate,
@@ -29,11 +39,11 @@ class PayoutDeskTest {
         3000,
         1500,
         1500,
-        "Jane Doe",
+        holder,
         "DE89370400440532013000",
         "COBADEFFXXX",
         batch,
-        NOW.minusSeconds(3600).toEpochMilli(),
+        decidedAt.toEpochMilli(),
         batch == null ? null : NOW.toEpochMilli(),
         null,
         null);
@@ -86,22 +96,7 @@ class PayoutDeskTest {
   @Test
   void shouldTakeOnlyWithdrawalsDecidedByTheCutoffAndKeepTheOthersInFlight() {
     PayoutRow early = row("w1", "aff-1", "ACCEPTED", null);
-    PayoutRow late =
-        new PayoutRow(
-            "w2",
-            "aff-2",
-            "ACCEPTED",
-            3000,
-            1500,
-            1500,
-            "Jane Doe",
-            "DE89370400440532013000",
-            "COBADEFFXXX",
-            null,
-            NOW.plusSeconds(60).toEpochMilli(),
-            null,
-            null,
-            null);
+    PayoutRow late = row("w2", "aff-2", "ACCEPTED", null, "Jane Doe", NOW.plusSeconds(60));
 
     assertThat(desk.create(NOW, NOW.plusSeconds(120), () -> rows(late)).withdrawals()).hasSize(1);
     // An earlier cutoff leaves w2 out; it is still in flight for a batch at a later one.
@@ -114,22 +109,7 @@ class PayoutDeskTest {
 
   @Test
   void shouldSkipAPaymentTheBankFileCannotCarry() {
-    PayoutRow controlName =
-        new PayoutRow(
-            "w3",
-            "aff-3",
-            "ACCEPTED",
-            3000,
-            1500,
-            1500,
-            "\u0001",
-            "DE89370400440532013000",
-            "COBADEFFXXX",
-            null,
-            NOW.toEpochMilli(),
-            null,
-            null,
-            null);
+    PayoutRow controlName = row("w3", "aff-3", "ACCEPTED", null, "\u0001", NOW);
 
     PayoutDesk.Created created =
         desk.create(NOW, NOW, () -> rows(row("w1", "aff-1", "ACCEPTED", null), controlName));
