@@ -3,7 +3,6 @@ package com.portals.ledger.app.audit;
 import com.portals.ledger.app.audit.JournalDigest.Digests;
 import com.portals.ledger.app.audit.Verifier.Report;
 import com.portals.ledger.avro.ledger.JournalEntry;
-import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
 import java.util.ArrayList;
@@ -86,14 +85,11 @@ public final class Audit {
   private static SortedMap<String, String> batches(
       KafkaReads kafka, String topic, Replay.Options options, Replay.Result replay) {
     SortedMap<String, String> batches = new TreeMap<>();
-    kafka.read(
-        kafka.committedEnds(kafka.partitions(List.of(topic))),
-        record -> {
-          WithdrawalDecision decision =
-              Topics.WITHDRAWAL_DECISIONS
-                  .valueSerde(options.serdes())
-                  .deserializer()
-                  .deserialize(topic, record.value());
+    kafka.readValues(
+        topic,
+        Topics.WITHDRAWAL_DECISIONS,
+        options.serdes(),
+        decision -> {
           if (decision.getBatchId() != null
               && (replay.watermark() == null
                   || decision.getBatchedAt().isBefore(replay.watermark()))) {

@@ -1,6 +1,8 @@
 package com.portals.ledger.app.audit;
 
 import com.portals.ledger.schemas.clients.KafkaClients;
+import com.portals.ledger.schemas.serde.LedgerSerdes;
+import com.portals.ledger.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -125,6 +128,22 @@ public final class KafkaReads {
         }
       }
     }
+  }
+
+  /**
+   * Reads every committed record of {@code topicName} (a copy of {@code topic}) up to its end now,
+   * decoded; records without a value are passed over.
+   */
+  <V extends SpecificRecord> void readValues(
+      String topicName, Topic<V> topic, LedgerSerdes serdes, Consumer<V> sink) {
+    read(
+        committedEnds(partitions(List.of(topicName))),
+        record -> {
+          if (record.value() != null) {
+            sink.accept(
+                topic.valueSerde(serdes).deserializer().deserialize(topicName, record.value()));
+          }
+        });
   }
 
   private <T> T get(KafkaFuture<T> future) {

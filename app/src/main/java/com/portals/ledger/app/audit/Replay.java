@@ -271,16 +271,8 @@ public final class Replay {
       KafkaClients clients, TopicNamespace namespace, LedgerSerdes serdes) {
     try (Admin admin = Admin.create(clients.admin(Map.of()))) {
       KafkaReads kafka = new KafkaReads(admin, clients);
-      String topic = namespace.name(Topics.JOURNAL);
       List<JournalEntry> journal = new ArrayList<>();
-      kafka.read(
-          kafka.committedEnds(kafka.partitions(List.of(topic))),
-          record ->
-              journal.add(
-                  Topics.JOURNAL
-                      .valueSerde(serdes)
-                      .deserializer()
-                      .deserialize(topic, record.value())));
+      kafka.readValues(namespace.name(Topics.JOURNAL), Topics.JOURNAL, serdes, journal::add);
       return journal;
     }
   }
