@@ -68,6 +68,15 @@ final class BrokerConfig {
     // brokers see it alive; one node that is both has nobody to tell. A third of an idle broker's
     // own work was that (the raft I/O and controller threads).
     settings.put("metadata.max.idle.interval.ms", "5000");
+    // The log cleaner clears its whole dedupe buffer (128 MiB by default) before each cleaning of a
+    // compacted log, and the changelogs and the transaction and offsets logs are cleaned often: a
+    // tenth of the broker's samples in a profiled catch-up. 16 MiB still maps some 700,000 keys
+    // per pass, and the broker's peak RSS in the bench drops from about 550 to 400 MB.
+    settings.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+    // An index entry per 64 KiB of log instead of per 4 KiB: the memory-mapped index writes were a
+    // third of the request handlers' samples; a consumer seeking into the middle of a segment reads
+    // at most 64 KiB more to find its offset.
+    settings.put("log.index.interval.bytes", String.valueOf(64 * 1024));
     return settings;
   }
 

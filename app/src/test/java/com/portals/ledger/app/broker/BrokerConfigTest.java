@@ -58,6 +58,15 @@ class BrokerConfigTest {
   }
 
   @Test
+  void shouldKeepTheCleanerBufferSmallAndTheIndexSparse() throws IOException {
+    Properties properties = load(BrokerConfig.render(BrokerConfig.settings(KRAFT_LOGS, PORTS)));
+
+    assertThat(properties)
+        .containsEntry("log.cleaner.dedupe.buffer.size", "16777216")
+        .containsEntry("log.index.interval.bytes", "65536");
+  }
+
+  @Test
   void shouldWritePathsThatReadBackUnchangedEvenWithBackslashes() throws IOException {
     Path odd = Path.of("/data/we\\ird dir/kraft-logs");
 
