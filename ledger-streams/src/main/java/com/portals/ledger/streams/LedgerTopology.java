@@ -123,10 +123,15 @@ public final class LedgerTopology {
           META_STORE,
           BUFFER_STORE,
           SCHEDULE_STORE,
-          SESSIONS_STORE,
           ORDERS_STORE,
           ACCOUNTS_STORE,
           WITHDRAWALS_STORE);
+
+  /**
+   * The stores of a task that are not logged: a task rebuilds them when it starts (the sessions,
+   * from the clicks topic and the clicks kept in the buffer).
+   */
+  public static final List<String> LOCAL_STORES = List.of(SESSIONS_STORE);
 
   /** The sink of the hand-over topic. */
   public static final String HANDOVER_SINK = "sink-handover";
@@ -169,6 +174,14 @@ public final class LedgerTopology {
           Stores.keyValueStoreBuilder(
                   Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray())
               .withCachingDisabled(),
+          PROCESSOR);
+    }
+    for (String store : LOCAL_STORES) {
+      topology.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray())
+              .withCachingDisabled()
+              .withLoggingDisabled(),
           PROCESSOR);
     }
     topology.addStateStore(CommitHook.builder(COMMIT_HOOK), PROCESSOR);

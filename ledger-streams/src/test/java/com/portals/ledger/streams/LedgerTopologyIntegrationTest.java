@@ -2,12 +2,14 @@ package com.portals.ledger.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.portals.ledger.avro.events.ClickRecorded;
 import com.portals.ledger.avro.ledger.Balance;
 import com.portals.ledger.avro.ledger.JournalEntry;
 import com.portals.ledger.avro.ledger.Rejection;
 import com.portals.ledger.avro.ledger.WithdrawalDecision;
 import com.portals.ledger.domain.account.Account;
 import com.portals.ledger.domain.rules.LedgerRules;
+import com.portals.ledger.schemas.json.EventJson;
 import com.portals.ledger.schemas.publish.EventPublisher;
 import com.portals.ledger.schemas.serde.LedgerSerdes;
 import com.portals.ledger.schemas.topics.Topic;
@@ -16,6 +18,7 @@ import com.portals.ledger.schemas.topics.TopicNamespace;
 import com.portals.ledger.schemas.topics.Topics;
 import com.portals.ledger.streams.ReferenceModel.Result;
 import com.portals.ledger.testkit.KafkaClusterExtension;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +28,12 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,6 +121,73 @@ class LedgerTopologyIntegrationTest {
       assertThat(second.publisher().publish(history.subList(cut, history.size())).rejected())
           .isEmpty();
       assertTheLedgerIs(expected, second);
+    }
+  }
+
+  /**
+   * The sessions are not logged: a task rebuilds them when it starts, from the clicks topic and the
+   * clicks it kept. Before the restart (on an empty state directory): a click, a copy of it with
+   * another time and click id (a duplicate: it must not count after the restart either), a click
+   * published to a partition other than its session's (it reaches its session through another
+   * task), and a click published ahead of its tick. After the restart, orders in those sessions are
+   * attributed as the reference model says.
+   */
+  @Test
+  void shouldRebuildTheSessionsAfterARestart() throws Exception {
+    List<String> before =
+        List.of(
+            Json.click("c-1", "aff-1", "s-1", "2026-03-01T10:00:00Z"),
+            Json.click("c-1", "aff-2", "s-1", "2026-03-01T10:20:00Z"),
+            Json.click("c-3", "aff-3", "s-3", "2026-03-01T13:00:00Z"),
+            "{\"type\":\"ClockTick\",\"at\":\"2026-03-01T11:00:00Z\"}");
+    String routed = Json.click("c-2", "aff-2", "s-2", "2026-03-01T10:10:00Z");
+    List<String> after =
+        List.of(
+            Json.placed("o-1", "order-1", "s-1", "2026-03-01T11:30:00Z", Json.line("toys", 10_000)),
+            Json.placed("o-2", "order-2", "s-2", "2026-03-01T11:30:00Z", Json.line("toys", 20_000)),
+            Json.placed("o-3", "order-3", "s-3", "2026-03-01T13:30:00Z", Json.line("toys", 40_000)),
+            "{\"type\":\"ClockTick\",\"at\":\"2026-03-01T14:00:00Z\"}");
+    ReferenceModel model = new ReferenceModel(LedgerRules.DEFAULTS);
+    model.publish(routed);
+    before.forEach(model::publish);
+    after.forEach(model::publish);
+    Result expected = model.result();
+    assertThat(expected.journal().keySet())
+        .as("every order earns its click's affiliate commission")
+        .containsExactlyInAnyOrder("aff-1", "aff-2", "aff-3");
+
+    Ledger first = startLedger("rebuild", Map.of());
+    EventJson.Parsed click = (EventJson.Parsed) EventJson.parse(routed);
+    String clicks = first.namespace().name(Topics.CLICKS);
+    int owner =
+        Utils.toPositive(Utils.murmur2("s-2".getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(
+            kafka.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  clicks,
+                  (owner + 1) % PARTITIONS,
+                  click.timestamp().toEpochMilli(),
+                  "s-2".getBytes(StandardCharsets.UTF_8),
+                  serdes
+                      .serde(ClickRecorded.class)
+                      .serializer()
+                      .serialize(clicks, (ClickRecorded) click.value())))
+          .get();
+    }
+    assertThat(first.publisher().publish(before).rejected()).isEmpty();
+    awaitInputsCommitted(first);
+    first.streams().close();
+    try (Ledger second = first.restart(Map.of(), "restarted")) {
+      assertThat(second.publisher().publish(after).rejected()).isEmpty();
+      assertTheLedgerIs(expected, second);
+      assertThat(kafka.admin().listTopics().names().get())
+          .as("the sessions have no changelog")
+          .noneMatch(
+              topic -> topic.startsWith(second.applicationId()) && topic.contains("sessions"))
+          .anyMatch(topic -> topic.startsWith(second.applicationId()) && topic.contains("orders"));
     }
   }
 

@@ -12,16 +12,26 @@ import com.portals.ledger.domain.attribution.Attribution.Candidate;
 import com.portals.ledger.streams.mapping.Mapping;
 import com.portals.ledger.streams.stage.Rejections;
 import com.portals.ledger.streams.state.WriteBackStore;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Attribution, for the sessions of one partition: stores clicks as they arrive (a session's clicks
- * are all on its partition of {@code portals.clicks}), and answers the orders stages' requests for
- * the click an order is attributed to, once the lowest intake frontier has passed the order's
- * ordering instant: by then every click the ledger orders before it has arrived, whichever
+ * are normally all on its partition of {@code portals.clicks}), and answers the orders stages'
+ * requests for the click an order is attributed to, once the lowest intake frontier has passed the
+ * order's ordering instant: by then every click the ledger orders before it has arrived, whichever
  * partition it came through, so the answer does not depend on timing.
  *
  * <p>A click counts for an order if the ledger ordered it at or before the order and at most twice
@@ -31,32 +41,74 @@ import org.apache.kafka.common.utils.Bytes;
  * frontier any request or click can still come with are forgotten: no answer and no duplicate check
  * can look at them any more, so when that happens does not change any outcome.
  *
- * <p>Store: {@code ledger-sessions} (session id → its clicks); requests wait in the buffer.
+ * <p>Stores: {@code ledger-sessions} (session id → its clicks), which is not logged; requests wait
+ * in the buffer. The sessions are rebuilt when the task starts ({@link #rebuild}): most clicks are
+ * read again from this partition of the clicks topic, which is kept forever, as intake does for the
+ * records it holds. A click read here is "plain" when it is ordered at its own time and that time
+ * is before the tick that released it: then its ordering instant follows from the record alone, and
+ * the plain clicks of time T or later all lie after the clicks offset that the last tick at or
+ * before T released to (the checkpoints below). Every other click is kept in the buffer under
+ * {@link StoreKeys#keptClick} (a click routed from another partition, a late one, one ahead of its
+ * tick), and so is a copy of this partition's that was rejected as a duplicate, so that reading it
+ * again skips it. Why: the sessions' changelog was the largest part of the ledger's broker writes,
+ * a put and a tombstone for nearly every click.
  */
 final class Attribution {
 
   private static final int SWEEP_MIN = 64;
   private static final int SWEEP_MAX = 4096;
 
+  /** In {@code ledger-meta}: the checkpoints, pairs of (tick instant, clicks offset). */
+  private static final Bytes CHECKPOINTS_KEY = StoreKeys.utf8("attribution/re-read-from");
+
+  /** How many clicks a rebuild collects in memory before it writes them to the store. */
+  private static final int REBUILD_CHUNK = 50_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Attribution.class);
+
+  private final int partition;
+  private final int partitions;
+  private final String clicksTopic;
   private final Duration ttl;
   private final long window;
   private final WriteBackStore<SessionClicks> sessions;
   private final WriteBackStore<Buffered> buffer;
+  private final WriteBackStore<byte[]> meta;
   private final Outbox outbox;
+
+  /**
+   * (tick instant T, clicks offset O) pairs, oldest first, at least {@link #spacing} apart: every
+   * plain click of time T or later lies at offset O or later. The first is the last one at or
+   * before the horizon, where a rebuild starts reading.
+   */
+  private final ArrayDeque<long[]> checkpoints = new ArrayDeque<>();
+
+  private final long spacing;
+  private boolean checkpointsChanged;
+  private long keptSweptTo = Frontiers.NONE;
   private Bytes floor = StoreKeys.stage(StoreKeys.ATTRIBUTION);
   private Bytes sweepCursor;
   private long clicksSinceSweep;
   private long duplicates;
 
   Attribution(
+      int partition,
+      int partitions,
+      String clicksTopic,
       Duration ttl,
       WriteBackStore<SessionClicks> sessions,
       WriteBackStore<Buffered> buffer,
+      WriteBackStore<byte[]> meta,
       Outbox outbox) {
+    this.partition = partition;
+    this.partitions = partitions;
+    this.clicksTopic = clicksTopic;
     this.ttl = ttl;
     this.window = 2 * ttl.toMillis();
+    this.spacing = Math.max(1L, window / 16);
     this.sessions = sessions;
     this.buffer = buffer;
+    this.meta = meta;
     this.outbox = outbox;
   }
 
@@ -64,13 +116,133 @@ final class Attribution {
     floor = StoreKeys.stage(StoreKeys.ATTRIBUTION);
     sweepCursor = null;
     clicksSinceSweep = 0;
+    keptSweptTo = Frontiers.NONE;
+    checkpoints.clear();
+    byte[] stored = meta.get(CHECKPOINTS_KEY);
+    if (stored != null) {
+      ByteBuffer pairs = ByteBuffer.wrap(stored);
+      while (pairs.remaining() >= 2 * Long.BYTES) {
+        checkpoints.addLast(new long[] {pairs.getLong(), pairs.getLong()});
+      }
+    }
+    checkpointsChanged = false;
   }
 
   /**
-   * A click, ordered at {@code orderAt}; {@code horizon}: clicks ordered before it may be
-   * forgotten.
+   * Rebuilds the sessions (an empty store: it is not logged) from the kept clicks and from this
+   * partition of the clicks topic, read again from the checkpoint at or before {@code horizon} to
+   * where intake has released it. Clicks ordered before {@code horizon} are left out: no answer or
+   * duplicate check can look at them any more.
    */
-  void click(Origin origin, ClickRecorded click, long orderAt, long horizon) {
+  void rebuild(long horizon, Intake intake) {
+    long from = 0;
+    for (long[] checkpoint : checkpoints) {
+      if (horizon == Frontiers.NONE || checkpoint[0] > horizon) {
+        break;
+      }
+      from = checkpoint[1];
+    }
+    long to = intake.clicksReleasedTo();
+    Set<Long> skip = new HashSet<>();
+    Map<String, List<SessionClick>> rebuilt = new HashMap<>();
+    long[] counts = new long[2];
+    Bytes next = StoreKeys.stage(StoreKeys.CLICKS);
+    Bytes end = StoreKeys.stage((byte) (StoreKeys.CLICKS + 1));
+    while (true) {
+      List<WriteBackStore<Buffered>.Entry> kept = buffer.list(next, end, 1024);
+      for (WriteBackStore<Buffered>.Entry entry : kept) {
+        if (StoreKeys.keptClickPartition(entry.key()) == partition) {
+          skip.add(StoreKeys.keptClickOffset(entry.key()));
+        }
+        long orderAt = StoreKeys.orderAtOf(entry.key());
+        if (entry.value().getReady() && (horizon == Frontiers.NONE || orderAt >= horizon)) {
+          ClickRecorded click = (ClickRecorded) entry.value().getBody();
+          rebuilt
+              .computeIfAbsent(click.getSessionId(), id -> new ArrayList<>(2))
+              .add(new SessionClick(click, orderAt));
+          counts[0]++;
+        }
+      }
+      if (kept.size() < 1024) {
+        break;
+      }
+      next = StoreKeys.successor(kept.get(kept.size() - 1).key());
+    }
+    intake.readClicksAgain(
+        from,
+        to,
+        (origin, click) -> {
+          long time = click.getOccurredAt().toEpochMilli();
+          if (Outbox.partitionOf(click.getSessionId(), partitions) != partition
+              || (horizon != Frontiers.NONE && time < horizon)
+              || skip.contains(origin.getOffset())) {
+            return;
+          }
+          rebuilt
+              .computeIfAbsent(click.getSessionId(), id -> new ArrayList<>(2))
+              .add(new SessionClick(click, time));
+          if (++counts[1] % REBUILD_CHUNK == 0) {
+            store(rebuilt);
+          }
+        });
+    store(rebuilt);
+    if (counts[0] + counts[1] > 0) {
+      LOG.info(
+          "attribution of partition {}: sessions rebuilt from {} kept clicks and {} clicks read"
+              + " again from offsets [{}, {}) of {}",
+          partition,
+          counts[0],
+          counts[1],
+          from,
+          to,
+          clicksTopic);
+    }
+  }
+
+  /** Adds rebuilt clicks to their sessions in the store, and forgets them here. */
+  private void store(Map<String, List<SessionClick>> rebuilt) {
+    for (Map.Entry<String, List<SessionClick>> added : rebuilt.entrySet()) {
+      Bytes key = StoreKeys.utf8(added.getKey());
+      SessionClicks session = sessions.get(key);
+      List<SessionClick> clicks =
+          session == null ? added.getValue() : new ArrayList<>(session.getClicks());
+      if (session != null) {
+        clicks.addAll(added.getValue());
+      }
+      sessions.put(key, new SessionClicks(clicks));
+    }
+    rebuilt.clear();
+    sessions.flush();
+  }
+
+  /** A tick at {@code tickAt} released the clicks before {@code clicksReleasedTo}. */
+  void released(long tickAt, long clicksReleasedTo) {
+    long[] last = checkpoints.peekLast();
+    if (last == null || tickAt >= last[0] + spacing) {
+      checkpoints.addLast(new long[] {tickAt, clicksReleasedTo});
+      checkpointsChanged = true;
+    }
+  }
+
+  /** Writes the checkpoints if they changed (once per commit). */
+  void beforeCommit() {
+    if (checkpointsChanged) {
+      ByteBuffer pairs = ByteBuffer.allocate(checkpoints.size() * 2 * Long.BYTES);
+      for (long[] checkpoint : checkpoints) {
+        pairs.putLong(checkpoint[0]).putLong(checkpoint[1]);
+      }
+      meta.put(CHECKPOINTS_KEY, pairs.array());
+      checkpointsChanged = false;
+    }
+  }
+
+  /**
+   * A click, ordered at {@code orderAt} and released by the tick at {@code tickAt} ({@link
+   * Frontiers#NONE} if it came from another partition); {@code horizon}: clicks ordered before it
+   * may be forgotten.
+   */
+  void click(Origin origin, ClickRecorded click, long orderAt, long tickAt, long horizon) {
+    boolean own = origin.getPartition() == partition && clicksTopic.equals(origin.getTopic());
     Bytes key = StoreKeys.utf8(click.getSessionId());
     SessionClicks session = sessions.get(key);
     List<SessionClick> clicks =
@@ -79,6 +251,9 @@ final class Attribution {
       if (known.getOrderAt() >= orderAt - window
           && known.getClick().getEventId().equals(click.getEventId())) {
         duplicates++;
+        if (own) {
+          keep(origin, click, orderAt, false);
+        }
         outbox.reject(
             origin,
             Rejections.DUPLICATE_EVENT,
@@ -92,6 +267,21 @@ final class Attribution {
     clicks.add(new SessionClick(click, orderAt));
     sessions.put(key, new SessionClicks(clicks));
     clicksSinceSweep++;
+    long time = click.getOccurredAt().toEpochMilli();
+    if (!own || orderAt != time || time >= tickAt) {
+      keep(origin, click, orderAt, true);
+    }
+  }
+
+  /**
+   * Keeps a click that a rebuild could not take from its record as it is: in the buffer, with
+   * whether it counts ({@code Buffered.ready}; false for a copy rejected as a duplicate, kept so
+   * that a rebuild skips it).
+   */
+  private void keep(Origin origin, ClickRecorded click, long orderAt, boolean counts) {
+    buffer.putNew(
+        StoreKeys.keptClick(orderAt, origin.getPartition(), origin.getOffset()),
+        new Buffered(null, click, counts, null));
   }
 
   /** A request: answered at once if the frontier has passed it, else kept until it has. */
@@ -128,11 +318,17 @@ final class Attribution {
     SessionClicks session = sessions.get(StoreKeys.utf8(request.getSessionId()));
     List<Candidate> candidates = new ArrayList<>();
     if (session != null) {
-      for (SessionClick known : session.getClicks()) {
+      // In a fixed order: a rebuilt session need not hold its clicks in the order they came.
+      List<SessionClick> known = new ArrayList<>(session.getClicks());
+      known.sort(
+          Comparator.comparingLong(SessionClick::getOrderAt)
+              .thenComparing(c -> c.getClick().getEventId().toString())
+              .thenComparing(c -> c.getClick().getClickId().toString()));
+      for (SessionClick click : known) {
         candidates.add(
             new Candidate(
-                Mapping.click(known.getClick()),
-                java.time.Instant.ofEpochMilli(known.getOrderAt())));
+                Mapping.click(click.getClick()),
+                java.time.Instant.ofEpochMilli(click.getOrderAt())));
       }
     }
     TrackedClick click =
@@ -148,7 +344,14 @@ final class Attribution {
    * commit), sessions whose every click was ordered before {@code horizon}.
    */
   void sweep(long horizon) {
-    if (horizon == Frontiers.NONE || clicksSinceSweep == 0) {
+    if (horizon == Frontiers.NONE) {
+      return;
+    }
+    if (horizon > keptSweptTo) {
+      forgetKept(horizon);
+      keptSweptTo = horizon;
+    }
+    if (clicksSinceSweep == 0) {
       return;
     }
     int budget = (int) Math.max(SWEEP_MIN, Math.min(SWEEP_MAX, 2 * clicksSinceSweep));
@@ -166,6 +369,34 @@ final class Attribution {
     }
     sweepCursor =
         seen.size() < budget ? null : StoreKeys.successor(seen.get(seen.size() - 1).key());
+  }
+
+  /**
+   * Forgets kept clicks ordered before {@code horizon}, and the checkpoints before the last one at
+   * or before it.
+   */
+  private void forgetKept(long horizon) {
+    Bytes from = StoreKeys.stage(StoreKeys.CLICKS);
+    Bytes to = StoreKeys.stageAt(StoreKeys.CLICKS, horizon);
+    while (true) {
+      List<WriteBackStore<Buffered>.Entry> old = buffer.list(from, to, 1024);
+      for (WriteBackStore<Buffered>.Entry entry : old) {
+        buffer.delete(entry.key());
+      }
+      if (old.size() < 1024) {
+        break;
+      }
+      from = StoreKeys.successor(old.get(old.size() - 1).key());
+    }
+    while (checkpoints.size() >= 2) {
+      Iterator<long[]> it = checkpoints.iterator();
+      it.next();
+      if (it.next()[0] > horizon) {
+        break;
+      }
+      checkpoints.removeFirst();
+      checkpointsChanged = true;
+    }
   }
 
   static long lastOrderedAt(SessionClicks session) {

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -75,6 +76,9 @@ final class Intake {
   /** Input topics by index, as {@link StoreKeys#held} and sequence numbers write them. */
   static final List<Topic<?>> HELD_TOPICS =
       List.of(Topics.CLICKS, Topics.ORDERS, Topics.COMMISSION_RATES, Topics.WITHDRAWALS);
+
+  /** The index of the clicks topic in {@link #HELD_TOPICS}. */
+  private static final int CLICKS = 0;
 
   private static final String LAST_TICK = "intake/last-tick";
   private static final String PENDING = "intake/pending/";
@@ -127,9 +131,22 @@ final class Intake {
   private long lastTick = Frontiers.NONE;
   private boolean offsetsChanged;
 
+  /** The instant of the tick being released, or {@link Frontiers#NONE} outside a release. */
+  private long releasing = Frontiers.NONE;
+
   /** Where released events go when they stay in this task. */
   interface Stages {
-    void click(Origin origin, ClickRecorded click, long orderAt);
+    /**
+     * A click of this task's sessions, ordered at {@code orderAt}; {@code tickAt}: the instant of
+     * the tick that released it.
+     */
+    void click(Origin origin, ClickRecorded click, long orderAt, long tickAt);
+
+    /**
+     * A tick at {@code tickAt} was released; every record of this partition of the clicks topic
+     * before {@code clicksReleasedTo} has been released.
+     */
+    void released(long tickAt, long clicksReleasedTo);
 
     void orderEvent(Origin origin, SpecificRecord event, long orderAt);
 
@@ -334,13 +351,16 @@ final class Intake {
       pending.remove(first.getKey());
       meta.delete(pendingKey(first.getKey()));
       long frontier = frontiers.ownIntake();
+      releasing = first.getKey();
       for (int i = 0; i < topicNames.length; i++) {
         long upTo = positionOf(tick, i);
         if (upTo > 0) {
           release(i, upTo, frontier);
         }
       }
+      releasing = Frontiers.NONE;
       frontiers.setOwnIntake(first.getKey());
+      stages.released(first.getKey(), heldFrom[CLICKS]);
       released = true;
     }
     return released;
@@ -450,6 +470,32 @@ final class Intake {
         });
   }
 
+  /** The name of the clicks topic this intake reads. */
+  String clicksTopic() {
+    return topicNames[CLICKS];
+  }
+
+  /** Every record of this partition of the clicks topic before this offset has been released. */
+  long clicksReleasedTo() {
+    return heldFrom[CLICKS];
+  }
+
+  /**
+   * Reads offsets {@code [from, to)} of this partition of the clicks topic again and gives {@code
+   * each} the valid clicks among them, quietly skipping what intake rejected when it first read
+   * them.
+   */
+  void readClicksAgain(long from, long to, BiConsumer<Origin, ClickRecorded> each) {
+    readAgain(
+        CLICKS,
+        from,
+        to,
+        (origin, event) -> {
+          each.accept(origin, (ClickRecorded) event);
+          return true;
+        });
+  }
+
   /** Sends on a released event, ordered at its own time or the frontier if that is later. */
   private void routeHeld(Origin origin, SpecificRecord event, long frontier) {
     long time = Events.timeOf(event).toEpochMilli();
@@ -460,7 +506,7 @@ final class Intake {
     if (event instanceof ClickRecorded click) {
       int owner = owner(click.getSessionId());
       if (owner == partition) {
-        stages.click(origin, click, orderAt);
+        stages.click(origin, click, orderAt, releasing);
       } else {
         outbox.handover(owner, orderAt, new Routed(origin, click));
       }

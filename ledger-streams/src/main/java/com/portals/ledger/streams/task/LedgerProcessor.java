@@ -27,6 +27,7 @@ import com.portals.ledger.streams.state.CommitHook;
 import com.portals.ledger.streams.state.WriteBackStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -43,6 +44,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -134,9 +136,12 @@ public final class LedgerProcessor
             true,
             true);
     scheduleStore = new WriteBackStore<>(store(LedgerTopology.SCHEDULE_STORE), Codec.bytes(), 4096);
+    KeyValueStore<Bytes, byte[]> localSessions = store(LedgerTopology.SESSIONS_STORE);
+    // Not logged: whatever a previous run of this task left there is rebuilt below.
+    wipe(localSessions);
     sessions =
         new WriteBackStore<>(
-            store(LedgerTopology.SESSIONS_STORE),
+            localSessions,
             new SessionCodec(serdes.internal(SessionClicks.class)),
             10_000,
             false,
@@ -195,12 +200,22 @@ public final class LedgerProcessor
             rereader,
             LedgerStreams.heldInMemory(context.appConfigs()));
     topicIndex = intake.topicIndex();
-    attribution = new Attribution(config.rules().sessionTtl(), sessions, buffer, this);
+    attribution =
+        new Attribution(
+            partition,
+            partitions,
+            intake.clicksTopic(),
+            config.rules().sessionTtl(),
+            sessions,
+            buffer,
+            meta,
+            this);
     orders =
         new Orders(partition, partitions, config.rules(), orderStore, meta, buffer, schedule, this);
     accounts = new Accounts(config.rules(), accountStore, withdrawalStore, buffer, schedule, this);
     intake.init();
     attribution.init();
+    attribution.rebuild(sweepHorizon(), intake);
     orders.init();
     accounts.init();
     attributionDrained = Frontiers.NONE;
@@ -296,6 +311,17 @@ public final class LedgerProcessor
     return context.getStateStore(name);
   }
 
+  /** Deletes everything in {@code store}. */
+  private static void wipe(KeyValueStore<Bytes, byte[]> store) {
+    List<Bytes> keys = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    for (Bytes key : keys) {
+      store.delete(key);
+    }
+  }
+
   @Override
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata metadata = context.recordMetadata().orElseThrow();
@@ -373,7 +399,8 @@ public final class LedgerProcessor
     } else if (body instanceof Routed routed) {
       SpecificRecord event = (SpecificRecord) routed.getEvent();
       if (event instanceof ClickRecorded click) {
-        click(routed.getOrigin(), click, orderAt);
+        applied(click);
+        attribution.click(routed.getOrigin(), click, orderAt, Frontiers.NONE, sweepHorizon());
       } else if (event instanceof WithdrawalRequested
           || event instanceof PayoutCompleted
           || event instanceof PayoutFailed
@@ -441,9 +468,14 @@ public final class LedgerProcessor
   // --- Intake.Stages: released events that stay on this partition
 
   @Override
-  public void click(Origin origin, ClickRecorded click, long orderAt) {
+  public void click(Origin origin, ClickRecorded click, long orderAt, long tickAt) {
     applied(click);
-    attribution.click(origin, click, orderAt, sweepHorizon());
+    attribution.click(origin, click, orderAt, tickAt, sweepHorizon());
+  }
+
+  @Override
+  public void released(long tickAt, long clicksReleasedTo) {
+    attribution.released(tickAt, clicksReleasedTo);
   }
 
   @Override
@@ -565,6 +597,7 @@ public final class LedgerProcessor
 
   private void writeBackStores() {
     attribution.sweep(sweepHorizon());
+    attribution.beforeCommit();
     intake.beforeCommit();
     channels.beforeCommit();
     byte[] encoded = frontiers.encode();

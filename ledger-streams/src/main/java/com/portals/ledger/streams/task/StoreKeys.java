@@ -14,6 +14,7 @@ import org.apache.kafka.common.utils.Bytes;
  * buffer    [INTAKE][topic][offset]                             records held until their tick
  *           [ATTRIBUTION][orderAt][ref]                         attribution requests
  *           [ORDERS|ACCOUNTS][orderAt][priority][id 0x00][seq]  stage inputs, in the order applied
+ *           [CLICKS][orderAt][partition][offset]                clicks attribution cannot re-read
  * schedule  [ORDERS|ACCOUNTS][at][kind][id]                     actions due at an instant
  * </pre>
  *
@@ -26,6 +27,9 @@ final class StoreKeys {
   static final byte ATTRIBUTION = 1;
   static final byte ORDERS = 2;
   static final byte ACCOUNTS = 3;
+
+  /** Clicks that attribution keeps in the buffer: those it could not re-read as they were. */
+  static final byte CLICKS = 4;
 
   private static final int INSTANT = 8;
 
@@ -138,6 +142,27 @@ final class StoreKeys {
   /** The kind of an action key. */
   static int actionKind(Bytes key) {
     return key.get()[1 + INSTANT];
+  }
+
+  /** A click attribution keeps, by its ordering instant and where it was read. */
+  static Bytes keptClick(long orderAt, int partition, long offset) {
+    return Bytes.wrap(
+        ByteBuffer.allocate(1 + INSTANT + Integer.BYTES + Long.BYTES)
+            .put(CLICKS)
+            .putLong(encodeInstant(orderAt))
+            .putInt(partition)
+            .putLong(offset)
+            .array());
+  }
+
+  /** The partition a kept click was read from. */
+  static int keptClickPartition(Bytes key) {
+    return ByteBuffer.wrap(key.get(), 1 + INSTANT, Integer.BYTES).getInt();
+  }
+
+  /** The offset a kept click was read at. */
+  static long keptClickOffset(Bytes key) {
+    return ByteBuffer.wrap(key.get(), 1 + INSTANT + Integer.BYTES, Long.BYTES).getLong();
   }
 
   /** The smallest key greater than {@code key}. */
