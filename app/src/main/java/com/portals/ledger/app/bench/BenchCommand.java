@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -320,6 +321,8 @@ public final class BenchCommand implements Callable<Integer> {
     TopicReader reader =
         TopicReader.start(
             "ledger-bench-output-reader", bootstrap, OutputWatcher.TOPICS, run.watcher);
+    long jvmCpu = ProcFs.ownCpuNanos();
+    OptionalLong brokerCpu = ProcFs.cpuNanos(broker.pid());
     try (LedgerUnderTest ledger =
         LedgerUnderTest.start(
             bootstrap, partitions, serdes, streamsOverrides, scratch.resolve("streams"))) {
@@ -332,6 +335,15 @@ public final class BenchCommand implements Callable<Integer> {
                 timeout,
                 out);
         reader.check();
+        OptionalLong brokerCpuNow = ProcFs.cpuNanos(broker.pid());
+        CapacityPhase.printCost(
+            run.history.events(),
+            ProcFs.ownCpuNanos() - jvmCpu,
+            brokerCpu.isPresent() && brokerCpuNow.isPresent()
+                ? OptionalLong.of(brokerCpuNow.getAsLong() - brokerCpu.getAsLong())
+                : OptionalLong.empty(),
+            ledger.written(),
+            out);
         run.collections = heap.collections();
         run.heapAfterGc = run.collections > 0 ? heap.maxAfterGcBytes() : HeapWatch.usedNow();
       }

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Phase (b) of {@code ledger bench}, capacity: the whole history is published first, through the
@@ -112,6 +114,35 @@ final class CapacityPhase {
   }
 
   private CapacityPhase() {}
+
+  /**
+   * Prints what an event of the history cost the catch-up: CPU (this JVM, which runs the ledger and
+   * the output reader, and the broker's), and the records the ledger wrote to the broker, by topic
+   * (changelogs, hand-over, outputs), from the start of the ledger to its last output.
+   */
+  static void printCost(
+      long events,
+      long jvmCpuNanos,
+      OptionalLong brokerCpuNanos,
+      Map<String, Long> written,
+      PrintWriter out) {
+    out.printf(
+        Locale.ROOT,
+        "  capacity: CPU per event %.1f us in the ledger's JVM, %s in the broker%n",
+        jvmCpuNanos / 1e3 / events,
+        brokerCpuNanos.isPresent()
+            ? String.format(Locale.ROOT, "%.1f us", brokerCpuNanos.getAsLong() / 1e3 / events)
+            : "unknown");
+    long total = written.values().stream().mapToLong(Long::longValue).sum();
+    out.printf(
+        Locale.ROOT,
+        "  capacity: %.2f records written per event (transaction markers included):%n",
+        (double) total / events);
+    written.forEach(
+        (topic, records) ->
+            out.printf(Locale.ROOT, "    %-48s %.3f%n", topic, (double) records / events));
+    out.flush();
+  }
 
   /** Publishes the whole history through the publisher of {@code ledger publish}. */
   static Published publish(

@@ -132,8 +132,11 @@ final class IdlePhase {
     }
   }
 
-  /** The end offset of every partition of every topic, internal ones included. */
-  private static Map<TopicPartition, Long> ends(Admin admin) {
+  /**
+   * The end offset of every partition of every topic, internal ones included (also what {@link
+   * LedgerUnderTest#written()} counts).
+   */
+  static Map<TopicPartition, Long> ends(Admin admin) {
     try {
       Set<String> names =
           admin

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +43,9 @@ final class LedgerUnderTest implements AutoCloseable {
 
   private static final Set<String> INPUTS =
       Topics.inputs().stream().map(TopicNamespace.CONTRACT::name).collect(Collectors.toSet());
+
+  private static final Set<String> OUTPUTS =
+      Topics.outputs().stream().map(TopicNamespace.CONTRACT::name).collect(Collectors.toSet());
 
   private final LedgerStreams streams;
   private final Admin admin;
@@ -176,6 +180,24 @@ final class LedgerUnderTest implements AutoCloseable {
       }
     }
     return reads;
+  }
+
+  /**
+   * The records written so far to each topic the ledger writes, by the ends of their partitions:
+   * its internal topics (changelogs, hand-over) and its outputs. An end counts a transaction marker
+   * too, one per transaction that wrote to the partition.
+   */
+  Map<String, Long> written() {
+    Map<String, Long> written = new TreeMap<>();
+    IdlePhase.ends(admin)
+        .forEach(
+            (partition, end) -> {
+              String topic = partition.topic();
+              if (topic.startsWith(APPLICATION_ID + "-") || OUTPUTS.contains(topic)) {
+                written.merge(topic, end, Long::sum);
+              }
+            });
+    return written;
   }
 
   /** When {@link #reads()} last grew ({@link System#nanoTime()}), 0 if never. */

@@ -71,6 +71,12 @@ class BenchCommandIntegrationTest {
                 line.brokerRssMb()))
         .allSatisfy(value -> assertThat(value).isPositive());
     assertThat(line.load()).isEqualTo(0.5);
+    assertThat(printed)
+        .containsPattern("CPU per event [0-9.]+ us in the ledger's JVM, [0-9.]+ us in the broker")
+        .containsPattern("ledger-bench-ledger-orders-changelog +[0-9]+\\.[0-9]{3}")
+        .containsPattern("ledger\\.journal +[0-9]+\\.[0-9]{3}")
+        .as("the sessions are not logged")
+        .doesNotContain("ledger-sessions-changelog");
     assertThat(line.idleRecordsPerS()).isNotNegative();
     assertThat(line.p50Ms()).isLessThanOrEqualTo(line.p99Ms());
     assertThat(line.p99Ms()).isLessThanOrEqualTo(line.p999Ms());
