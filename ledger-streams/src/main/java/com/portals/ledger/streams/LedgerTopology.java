@@ -128,8 +128,9 @@ public final class LedgerTopology {
           WITHDRAWALS_STORE);
 
   /**
-   * The stores of a task that are not logged: a task rebuilds them when it starts (the sessions,
-   * from the clicks topic and the clicks kept in the buffer).
+   * The stores of a task that are not logged: a task keeps them across a clean restart and
+   * otherwise rebuilds them when it starts (the sessions, from the clicks topic and the clicks kept
+   * in the buffer).
    */
   public static final List<String> LOCAL_STORES = List.of(SESSIONS_STORE);
 

@@ -133,7 +133,7 @@ class LedgerTopologyIntegrationTest {
    * attributed as the reference model says.
    */
   @Test
-  void shouldRebuildTheSessionsAfterARestart() throws Exception {
+  void shouldKeepOrRebuildTheSessionsAcrossRestarts() throws Exception {
     List<String> before =
         List.of(
             Json.click("c-1", "aff-1", "s-1", "2026-03-01T10:00:00Z"),
@@ -147,6 +147,18 @@ class LedgerTopologyIntegrationTest {
             Json.placed("o-2", "order-2", "s-2", "2026-03-01T11:30:00Z", Json.line("toys", 20_000)),
             Json.placed("o-3", "order-3", "s-3", "2026-03-01T13:30:00Z", Json.line("toys", 40_000)),
             "{\"type\":\"ClockTick\",\"at\":\"2026-03-01T14:00:00Z\"}");
+    // Then a clean restart on the same state directory, which keeps the sessions on disk (s-3's
+    // click is only there), and a start on the first run's directory, whose sessions are stale
+    // (they lack c-4) and must be rebuilt.
+    List<String> later =
+        List.of(
+            Json.click("c-4", "aff-4", "s-4", "2026-03-01T14:10:00Z"),
+            Json.placed("o-5", "order-5", "s-3", "2026-03-01T14:30:00Z", Json.line("toys", 8_000)),
+            "{\"type\":\"ClockTick\",\"at\":\"2026-03-01T15:00:00Z\"}");
+    List<String> last =
+        List.of(
+            Json.placed("o-4", "order-4", "s-4", "2026-03-01T15:30:00Z", Json.line("toys", 30_000)),
+            "{\"type\":\"ClockTick\",\"at\":\"2026-03-01T16:00:00Z\"}");
     ReferenceModel model = new ReferenceModel(LedgerRules.DEFAULTS);
     model.publish(routed);
     before.forEach(model::publish);
@@ -155,6 +167,11 @@ class LedgerTopologyIntegrationTest {
     assertThat(expected.journal().keySet())
         .as("every order earns its click's affiliate commission")
         .containsExactlyInAnyOrder("aff-1", "aff-2", "aff-3");
+    later.forEach(model::publish);
+    last.forEach(model::publish);
+    Result expectedAtLast = model.result();
+    assertThat(expectedAtLast.journal().keySet())
+        .containsExactlyInAnyOrder("aff-1", "aff-2", "aff-3", "aff-4");
 
     Ledger first = startLedger("rebuild", Map.of());
     EventJson.Parsed click = (EventJson.Parsed) EventJson.parse(routed);
@@ -180,7 +197,9 @@ class LedgerTopologyIntegrationTest {
     assertThat(first.publisher().publish(before).rejected()).isEmpty();
     awaitInputsCommitted(first);
     first.streams().close();
-    try (Ledger second = first.restart(Map.of(), "restarted")) {
+    // The runs share the first's publisher: each but the last closes only its Kafka Streams.
+    Ledger second = first.restart(Map.of(), "restarted");
+    try {
       assertThat(second.publisher().publish(after).rejected()).isEmpty();
       assertTheLedgerIs(expected, second);
       assertThat(kafka.admin().listTopics().names().get())
@@ -188,6 +207,19 @@ class LedgerTopologyIntegrationTest {
           .noneMatch(
               topic -> topic.startsWith(second.applicationId()) && topic.contains("sessions"))
           .anyMatch(topic -> topic.startsWith(second.applicationId()) && topic.contains("orders"));
+    } finally {
+      second.streams().close();
+    }
+    Ledger third = first.restart(Map.of(), "restarted");
+    try {
+      assertThat(third.publisher().publish(later).rejected()).isEmpty();
+      awaitInputsCommitted(third);
+    } finally {
+      third.streams().close();
+    }
+    try (Ledger fourth = first.restart(Map.of(), "")) {
+      assertThat(fourth.publisher().publish(last).rejected()).isEmpty();
+      assertTheLedgerIs(expectedAtLast, fourth);
     }
   }
 

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +24,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +46,16 @@ import org.slf4j.LoggerFactory;
  * can look at them any more, so when that happens does not change any outcome.
  *
  * <p>Stores: {@code ledger-sessions} (session id → its clicks), which is not logged; requests wait
- * in the buffer. The sessions are rebuilt when the task starts ({@link #rebuild}): most clicks are
- * read again from this partition of the clicks topic, which is kept forever, as intake does for the
- * records it holds. A click read here is "plain" when it is ordered at its own time and that time
- * is before the tick that released it: then its ordering instant follows from the record alone, and
- * the plain clicks of time T or later all lie after the clicks offset that the last tick at or
- * before T released to (the checkpoints below). Every other click is kept in the buffer under
- * {@link StoreKeys#keptClick} (a click routed from another partition, a late one, one ahead of its
- * tick), and so is a copy of this partition's that was rejected as a duplicate, so that reading it
- * again skips it. Why: the sessions' changelog was the largest part of the ledger's broker writes,
- * a put and a tombstone for nearly every click.
+ * in the buffer. When the task starts, the sessions on disk are kept if they go with the committed
+ * state, else rebuilt ({@link #open}): most clicks are read again from this partition of the clicks
+ * topic, which is kept forever, as intake does for the records it holds. A click read here is
+ * "plain" when it is ordered at its own time and that time is before the tick that released it:
+ * then its ordering instant follows from the record alone, and the plain clicks of time T or later
+ * all lie after the clicks offset that the last tick at or before T released to (the checkpoints
+ * below). Every other click is kept in the buffer under {@link StoreKeys#keptClick} (a click routed
+ * from another partition, a late one, one ahead of its tick), and so is a copy of this partition's
+ * that was rejected as a duplicate, so that reading it again skips it. Why: the sessions' changelog
+ * was the largest part of the ledger's broker writes, a put and a tombstone for nearly every click.
  */
 final class Attribution {
 
@@ -60,6 +64,16 @@ final class Attribution {
 
   /** In {@code ledger-meta}: the checkpoints, pairs of (tick instant, clicks offset). */
   private static final Bytes CHECKPOINTS_KEY = StoreKeys.utf8("attribution/re-read-from");
+
+  /** In {@code ledger-meta}: the token of the sessions on disk that go with the committed state. */
+  private static final Bytes TOKEN_KEY = StoreKeys.utf8("attribution/sessions-token");
+
+  /**
+   * In {@code ledger-sessions}: the same token, written when the sessions were rebuilt. 0xFF is no
+   * byte of UTF-8, so no session id is this key, and the sweep, which reads keys below it, never
+   * sees it.
+   */
+  private static final Bytes LOCAL_TOKEN_KEY = Bytes.wrap(new byte[] {(byte) 0xFF});
 
   /** How many clicks a rebuild collects in memory before it writes them to the store. */
   private static final int REBUILD_CHUNK = 50_000;
@@ -129,12 +143,46 @@ final class Attribution {
   }
 
   /**
+   * Makes the sessions ready when the task starts. The store on disk is kept if its token is the
+   * one in {@code ledger-meta}: then this instance wrote both, its sessions at every commit since,
+   * and closed the task cleanly (under exactly-once, Kafka Streams wipes the state directory of a
+   * task it did not close cleanly, so a crash leaves an empty store). Otherwise (no local state, or
+   * another instance ran the task meanwhile and wrote a token of its own) the store is emptied and
+   * {@linkplain #rebuild rebuilt}, under a new token.
+   *
+   * @param local the sessions store itself, beneath the write-back store
+   */
+  void open(KeyValueStore<Bytes, byte[]> local, long horizon, Intake intake) {
+    byte[] committed = meta.get(TOKEN_KEY);
+    if (committed != null && Arrays.equals(committed, local.get(LOCAL_TOKEN_KEY))) {
+      LOG.info(
+          "attribution of partition {}: the sessions on disk go with the committed state",
+          partition);
+      return;
+    }
+    List<Bytes> keys = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> all = local.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    keys.forEach(local::delete);
+    rebuild(horizon, intake);
+    UUID id = UUID.randomUUID();
+    byte[] token =
+        ByteBuffer.allocate(2 * Long.BYTES)
+            .putLong(id.getMostSignificantBits())
+            .putLong(id.getLeastSignificantBits())
+            .array();
+    local.put(LOCAL_TOKEN_KEY, token);
+    meta.put(TOKEN_KEY, token);
+  }
+
+  /**
    * Rebuilds the sessions (an empty store: it is not logged) from the kept clicks and from this
    * partition of the clicks topic, read again from the checkpoint at or before {@code horizon} to
    * where intake has released it. Clicks ordered before {@code horizon} are left out: no answer or
    * duplicate check can look at them any more.
    */
-  void rebuild(long horizon, Intake intake) {
+  private void rebuild(long horizon, Intake intake) {
     long from = 0;
     for (long[] checkpoint : checkpoints) {
       if (horizon == Frontiers.NONE || checkpoint[0] > horizon) {

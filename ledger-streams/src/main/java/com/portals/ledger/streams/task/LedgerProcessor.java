@@ -27,7 +27,6 @@ import com.portals.ledger.streams.state.CommitHook;
 import com.portals.ledger.streams.state.WriteBackStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,7 +43,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -136,9 +134,8 @@ public final class LedgerProcessor
             true,
             true);
     scheduleStore = new WriteBackStore<>(store(LedgerTopology.SCHEDULE_STORE), Codec.bytes(), 4096);
+    // Not logged: kept or rebuilt below (Attribution.open).
     KeyValueStore<Bytes, byte[]> localSessions = store(LedgerTopology.SESSIONS_STORE);
-    // Not logged: whatever a previous run of this task left there is rebuilt below.
-    wipe(localSessions);
     sessions =
         new WriteBackStore<>(
             localSessions,
@@ -215,7 +212,7 @@ public final class LedgerProcessor
     accounts = new Accounts(config.rules(), accountStore, withdrawalStore, buffer, schedule, this);
     intake.init();
     attribution.init();
-    attribution.rebuild(sweepHorizon(), intake);
+    attribution.open(localSessions, sweepHorizon(), intake);
     orders.init();
     accounts.init();
     attributionDrained = Frontiers.NONE;
@@ -309,17 +306,6 @@ public final class LedgerProcessor
 
   private KeyValueStore<Bytes, byte[]> store(String name) {
     return context.getStateStore(name);
-  }
-
-  /** Deletes everything in {@code store}. */
-  private static void wipe(KeyValueStore<Bytes, byte[]> store) {
-    List<Bytes> keys = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
-      all.forEachRemaining(entry -> keys.add(entry.key));
-    }
-    for (Bytes key : keys) {
-      store.delete(key);
-    }
   }
 
   @Override
