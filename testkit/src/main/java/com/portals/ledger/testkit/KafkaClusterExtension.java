@@ -6,15 +6,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -162,13 +168,17 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     }
   }
 
-  /** Stops and starts the broker process in place, keeping its data (for restart tests). */
+  /**
+   * Stops and starts the broker process in place, keeping its data (for restart tests); returns
+   * once the broker leads its partitions again (see {@link #awaitPartitionLeaders()}).
+   */
   public void restartBroker() throws Exception {
     requireStarted();
     cluster.brokers().values().forEach(broker -> broker.shutdown());
     cluster.brokers().values().forEach(broker -> broker.awaitShutdown());
     cluster.brokers().values().forEach(broker -> broker.startup());
     cluster.waitForReadyBrokers();
+    awaitPartitionLeaders();
   }
 
   /**
@@ -187,11 +197,71 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     return id;
   }
 
-  /** Starts broker {@code id} again after {@link #stopBroker}. */
+  /**
+   * Starts broker {@code id} again after {@link #stopBroker}; returns once every partition is led
+   * again (see {@link #awaitPartitionLeaders()}).
+   */
   public void startBroker(int id) throws Exception {
     requireStarted();
     cluster.brokers().get(id).startup();
     cluster.waitForReadyBrokers();
+    awaitPartitionLeaders();
+  }
+
+  /**
+   * Waits until every partition has a leader and that broker's replica manager acts as its leader,
+   * so that a produce request to any partition is taken. A (re)started broker is ready for the test
+   * kit once it is unfenced, but the controller's leader elections that follow reach its replica
+   * manager only later: until then it answers NOT_LEADER_OR_FOLLOWER. A new idempotent producer
+   * whose first request to a partition is answered so while its next request is appended loses the
+   * first batch: Kafka 4.3's broker accepts any first sequence from a producer it has no state for
+   * on the partition ({@code ProducerAppendInfo.checkSequence}), so the retried batch (sequence 0)
+   * is out of order for good and the client retries it until it expires.
+   */
+  private void awaitPartitionLeaders() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<TopicPartition> waiting = partitionsWithoutServingLeader();
+    while (!waiting.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "partitions without a serving leader after 60 s: " + waiting);
+      }
+      Thread.sleep(50);
+      waiting = partitionsWithoutServingLeader();
+    }
+  }
+
+  /**
+   * The partitions without a leader, or whose leader's replica manager has no leader log for them
+   * yet ({@code ReplicaManager.getLogEndOffset} is defined exactly when {@code
+   * Partition.leaderLogIfLocal} is, which a produce request needs).
+   */
+  private List<TopicPartition> partitionsWithoutServingLeader() throws Exception {
+    Set<String> topics =
+        admin
+            .listTopics(new ListTopicsOptions().listInternal(true))
+            .names()
+            .get(30, TimeUnit.SECONDS);
+    Map<String, TopicDescription> descriptions =
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+    List<TopicPartition> waiting = new ArrayList<>();
+    for (TopicDescription topic : descriptions.values()) {
+      topic
+          .partitions()
+          .forEach(
+              partition -> {
+                TopicPartition topicPartition =
+                    new TopicPartition(topic.name(), partition.partition());
+                Node leader = partition.leader();
+                BrokerServer broker = leader == null ? null : cluster.brokers().get(leader.id());
+                // Defined once the broker's partition has its leader log, as a produce needs.
+                if (broker == null
+                    || broker.replicaManager().getLogEndOffset(topicPartition).isEmpty()) {
+                  waiting.add(topicPartition);
+                }
+              });
+    }
+    return waiting;
   }
 
   public String bootstrapServers() {
