@@ -180,14 +180,15 @@ class AvroSerdeTest {
     Schema schema = SchemaCatalog.currentSchema(type);
     SpecificData model = SpecificData.getForClass(type);
     AvroSerde serde = serdes.serde(type);
+    DatumWriter<Object> genericWriter = new GenericDatumWriter<>(schema);
+    SpecificDatumReader<SpecificRecord> reader = new SpecificDatumReader<>(schema, schema, model);
+    DatumWriter<Object> avrosWriter = new SpecificDatumWriter<>(schema, model);
     int records = 0;
 
     for (Object random : new RandomData(schema, 300, 7L)) {
-      byte[] generic = write(new GenericDatumWriter<>(schema), random);
-      SpecificRecord value =
-          new SpecificDatumReader<SpecificRecord>(schema, schema, model)
-              .read(null, DecoderFactory.get().binaryDecoder(generic, null));
-      byte[] avros = write(new SpecificDatumWriter<>(schema, model), value);
+      byte[] generic = write(genericWriter, random);
+      SpecificRecord value = reader.read(null, DecoderFactory.get().binaryDecoder(generic, null));
+      byte[] avros = write(avrosWriter, value);
 
       byte[] framed = serde.serialize("t", value);
 
