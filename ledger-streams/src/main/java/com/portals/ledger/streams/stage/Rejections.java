@@ -42,13 +42,13 @@ public final class Rejections {
 
   /** The origin of the record being processed. */
   public static Origin origin(String topic, int partition, long offset, byte[] key, byte[] value) {
-    return Origin.newBuilder()
-        .setTopic(topic)
-        .setPartition(partition)
-        .setOffset(offset)
-        .setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setValue(value == null ? null : ByteBuffer.wrap(value))
-        .build();
+    // Once per record read: the constructor, not Avro's builder (see Mapping).
+    return new Origin(
+        topic,
+        partition,
+        offset,
+        key == null ? null : ByteBuffer.wrap(key),
+        value == null ? null : ByteBuffer.wrap(value));
   }
 
   /** A rejection of the record at {@code origin}. */

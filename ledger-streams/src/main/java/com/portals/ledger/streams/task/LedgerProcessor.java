@@ -75,6 +75,10 @@ public final class LedgerProcessor
 
   private static final Bytes FRONTIERS_KEY = StoreKeys.utf8("frontiers");
 
+  /** The sink of each output, by ordinal: named once, not per record. */
+  private static final String[] SINKS =
+      java.util.Arrays.stream(Output.values()).map(LedgerTopology::sinkOf).toArray(String[]::new);
+
   private final LedgerTopology.Config config;
   private final AvroSerde<Handover> handoverSerde;
   private ProcessorContext<Object, Object> context;
@@ -493,7 +497,7 @@ public final class LedgerProcessor
                 Rejections.keyOf(origin),
                 Rejections.of(origin, code, message, eventId, time),
                 Math.max(0L, time == null ? currentTimestamp : time.toEpochMilli())),
-            LedgerTopology.sinkOf(Output.REJECTIONS));
+            SINKS[Output.REJECTIONS.ordinal()]);
   }
 
   @Override
@@ -502,7 +506,7 @@ public final class LedgerProcessor
         .active()
         .forward(
             new Record<Object, Object>(key, value, Math.max(0L, timestamp)),
-            LedgerTopology.sinkOf(output));
+            SINKS[output.ordinal()]);
   }
 
   @Override
