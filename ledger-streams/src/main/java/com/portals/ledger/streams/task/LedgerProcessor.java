@@ -138,20 +138,26 @@ public final class LedgerProcessor
             true,
             true);
     scheduleStore = new WriteBackStore<>(store(LedgerTopology.SCHEDULE_STORE), Codec.bytes(), 4096);
+    // The clean values kept decoded are few for sessions and orders: a session is read again
+    // within minutes of event time (its next click, its order's attribution) or not for long, an
+    // order days later if at all, and every value kept longer than a young collection or two is
+    // copied into the old generation, then evicted there as garbage. 10,000 of each per task made
+    // the garbage collector stop the ledger for 60-340 ms every two seconds while catching up, and
+    // for a whole-heap collection of 0.5-0.8 s every 20 s (docs/performance.md).
     // Not logged: kept or rebuilt below (Attribution.open).
     KeyValueStore<Bytes, byte[]> localSessions = store(LedgerTopology.SESSIONS_STORE);
     sessions =
         new WriteBackStore<>(
             localSessions,
             new SessionCodec(serdes.internal(SessionClicks.class)),
-            10_000,
+            2_000,
             false,
             false);
     orderStore =
         new WriteBackStore<>(
             store(LedgerTopology.ORDERS_STORE),
             Codec.avro(serdes.internal(OrderRecord.class)),
-            10_000,
+            1_000,
             false,
             false);
     accountStore =
