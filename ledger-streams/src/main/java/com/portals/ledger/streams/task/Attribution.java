@@ -56,11 +56,11 @@ import org.slf4j.LoggerFactory;
  * from another partition, a late one, one ahead of its tick), and so is a copy of this partition's
  * that was rejected as a duplicate, so that reading it again skips it. Why: the sessions' changelog
  * was the largest part of the ledger's broker writes, a put and a tombstone for nearly every click.
+ *
+ * <p>When each session expires is kept in memory ({@link SessionExpiry}), listed again from the
+ * store or the rebuild when the task opens, so that forgetting expired sessions reads nothing.
  */
 final class Attribution {
-
-  private static final int SWEEP_MIN = 64;
-  private static final int SWEEP_MAX = 4096;
 
   /** In {@code ledger-meta}: the checkpoints, pairs of (tick instant, clicks offset). */
   private static final Bytes CHECKPOINTS_KEY = StoreKeys.utf8("attribution/re-read-from");
@@ -70,8 +70,8 @@ final class Attribution {
 
   /**
    * In {@code ledger-sessions}: the same token, written when the sessions were rebuilt. 0xFF is no
-   * byte of UTF-8, so no session id is this key, and the sweep, which reads keys below it, never
-   * sees it.
+   * byte of UTF-8, so no session id is this key; {@link #open} skips it when it lists the sessions
+   * on disk.
    */
   private static final Bytes LOCAL_TOKEN_KEY = Bytes.wrap(new byte[] {(byte) 0xFF});
 
@@ -101,8 +101,7 @@ final class Attribution {
   private boolean checkpointsChanged;
   private long keptSweptTo = Frontiers.NONE;
   private Bytes floor = StoreKeys.stage(StoreKeys.ATTRIBUTION);
-  private Bytes sweepCursor;
-  private long clicksSinceSweep;
+  private final SessionExpiry expiry;
   private long duplicates;
 
   Attribution(
@@ -124,12 +123,12 @@ final class Attribution {
     this.buffer = buffer;
     this.meta = meta;
     this.outbox = outbox;
+    this.expiry = new SessionExpiry(window);
   }
 
   void init() {
     floor = StoreKeys.stage(StoreKeys.ATTRIBUTION);
-    sweepCursor = null;
-    clicksSinceSweep = 0;
+    expiry.clear();
     keptSweptTo = Frontiers.NONE;
     checkpoints.clear();
     byte[] stored = meta.get(CHECKPOINTS_KEY);
@@ -155,9 +154,18 @@ final class Attribution {
   void open(KeyValueStore<Bytes, byte[]> local, long horizon, Intake intake) {
     byte[] committed = meta.get(TOKEN_KEY);
     if (committed != null && Arrays.equals(committed, local.get(LOCAL_TOKEN_KEY))) {
+      try (KeyValueIterator<Bytes, byte[]> all = local.all()) {
+        all.forEachRemaining(
+            entry -> {
+              if (!entry.key.equals(LOCAL_TOKEN_KEY)) {
+                expiry.touch(entry.key, SessionCodec.lastOrderedAt(entry.value));
+              }
+            });
+      }
       LOG.info(
-          "attribution of partition {}: the sessions on disk go with the committed state",
-          partition);
+          "attribution of partition {}: the {} sessions on disk go with the committed state",
+          partition,
+          expiry.size());
       return;
     }
     List<Bytes> keys = new ArrayList<>();
@@ -257,7 +265,9 @@ final class Attribution {
       if (session != null) {
         clicks.addAll(added.getValue());
       }
-      sessions.put(key, new SessionClicks(clicks));
+      SessionClicks merged = new SessionClicks(clicks);
+      sessions.put(key, merged);
+      expiry.touch(key, lastOrderedAt(merged));
     }
     rebuilt.clear();
     sessions.flush();
@@ -313,8 +323,9 @@ final class Attribution {
     }
     clicks.removeIf(known -> known.getOrderAt() < horizon);
     clicks.add(new SessionClick(click, orderAt));
-    sessions.put(key, new SessionClicks(clicks));
-    clicksSinceSweep++;
+    SessionClicks updated = new SessionClicks(clicks);
+    sessions.put(key, updated);
+    expiry.touch(key, lastOrderedAt(updated));
     long time = click.getOccurredAt().toEpochMilli();
     if (!own || orderAt != time || time >= tickAt) {
       keep(origin, click, orderAt, true);
@@ -388,8 +399,8 @@ final class Attribution {
   }
 
   /**
-   * Forgets, a few sessions at a time (about two per click stored since the last sweep; once per
-   * commit), sessions whose every click was ordered before {@code horizon}.
+   * Forgets (once per commit) the sessions whose every click was ordered before {@code horizon},
+   * found by {@link SessionExpiry} without reading the store, and the kept clicks before it.
    */
   void sweep(long horizon) {
     if (horizon == Frontiers.NONE) {
@@ -399,24 +410,7 @@ final class Attribution {
       forgetKept(horizon);
       keptSweptTo = horizon;
     }
-    if (clicksSinceSweep == 0) {
-      return;
-    }
-    int budget = (int) Math.max(SWEEP_MIN, Math.min(SWEEP_MAX, 2 * clicksSinceSweep));
-    clicksSinceSweep = 0;
-    Bytes from = sweepCursor == null ? Bytes.wrap(new byte[0]) : sweepCursor;
-    List<WriteBackStore<SessionClicks>.Entry> seen =
-        sessions.list(from, Bytes.wrap(new byte[] {(byte) 0xFF}), budget);
-    for (WriteBackStore<SessionClicks>.Entry session : seen) {
-      byte[] stored = session.stored();
-      long last =
-          stored != null ? SessionCodec.lastOrderedAt(stored) : lastOrderedAt(session.value());
-      if (last < horizon) {
-        sessions.delete(session.key());
-      }
-    }
-    sweepCursor =
-        seen.size() < budget ? null : StoreKeys.successor(seen.get(seen.size() - 1).key());
+    expiry.expire(horizon, sessions::delete);
   }
 
   /**

@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * The sessions store's values: the instant the session's last click was ordered at, then the
- * session's clicks in Avro. The sweep that forgets expired sessions reads the first eight bytes
- * only.
+ * session's clicks in Avro. A task that opens with its sessions on disk reads the first eight bytes
+ * of each only, to know when it expires ({@link SessionExpiry}).
  */
 final class SessionCodec implements Codec<SessionClicks> {
 
