@@ -346,6 +346,8 @@ public final class BenchCommand implements Callable<Integer> {
             out);
         run.collections = heap.collections();
         run.heapAfterGc = run.collections > 0 ? heap.maxAfterGcBytes() : HeapWatch.usedNow();
+        out.println("  capacity: in this JVM, " + heap.describePauses());
+        out.flush();
       }
       if (!run.capacity.complete()) {
         out.println("The history's outputs did not all come: the other phases are skipped.");
@@ -401,20 +403,24 @@ public final class BenchCommand implements Callable<Integer> {
         liveEvents,
         TICK_INTERVAL.toMillis());
     out.flush();
-    run.latency =
-        LatencyPhase.run(
-            ledger,
-            run.watcher,
-            bootstrap,
-            serdes,
-            clock,
-            capacity,
-            steps,
-            latencyDuration,
-            live,
-            run.live,
-            timeout,
-            out);
+    try (HeapWatch heap = HeapWatch.start()) {
+      run.latency =
+          LatencyPhase.run(
+              ledger,
+              run.watcher,
+              bootstrap,
+              serdes,
+              clock,
+              capacity,
+              steps,
+              latencyDuration,
+              live,
+              run.live,
+              timeout,
+              out);
+      out.println("  latency: in this JVM, " + heap.describePauses());
+      out.flush();
+    }
     reader.check();
     out.println("(d) Replay: ledger replay of everything published");
     out.flush();

@@ -20,7 +20,9 @@ import javax.management.openmbean.CompositeData;
 /**
  * The most heap this JVM had in use right after a garbage collection while watching: what the
  * ledger (and the benchmark's own bookkeeping) keeps, as opposed to what it has yet to collect.
- * Told by the JVM's notification after each collection; heap pools only.
+ * Told by the JVM's notification after each collection; heap pools only. Also how long the
+ * collections took: with the parallel collector every one stops the ledger, its producer and the
+ * benchmark's publisher and reader, so the pauses are part of the latencies a phase measures.
  */
 final class HeapWatch implements AutoCloseable {
 
@@ -34,6 +36,9 @@ final class HeapWatch implements AutoCloseable {
   private final NotificationListener listener = this::collected;
   private long maxAfterGc;
   private long collections;
+  private long fullCollections;
+  private long pausedMillis;
+  private long longestMillis;
 
   private HeapWatch() {}
 
@@ -63,9 +68,14 @@ final class HeapWatch implements AutoCloseable {
         used += pool.getValue().getUsed();
       }
     }
+    long millis = info.getGcInfo().getDuration();
+    boolean full = info.getGcAction() != null && info.getGcAction().contains("major");
     synchronized (this) {
       maxAfterGc = Math.max(maxAfterGc, used);
       collections++;
+      fullCollections += full ? 1 : 0;
+      pausedMillis += millis;
+      longestMillis = Math.max(longestMillis, millis);
     }
   }
 
@@ -77,6 +87,20 @@ final class HeapWatch implements AutoCloseable {
   /** Collections seen so far. */
   synchronized long collections() {
     return collections;
+  }
+
+  /**
+   * The collections so far, for a report line: how many, how many of the whole heap, how long they
+   * took in all and the longest one.
+   */
+  synchronized String describePauses() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%d garbage collections (%d of the whole heap) took %d ms in all, the longest %d ms",
+        collections,
+        fullCollections,
+        pausedMillis,
+        longestMillis);
   }
 
   /** Heap in use now, garbage included, in bytes. */
