@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -62,6 +63,18 @@ import org.slf4j.LoggerFactory;
  */
 final class Attribution {
 
+  /** This partition of the clicks topic, as intake reads and releases it. */
+  interface ClickLog {
+
+    /** Every record before this offset has been released. */
+    long clicksReleasedTo();
+
+    /**
+     * Reads offsets {@code [from, to)} again and gives {@code each} the valid clicks among them.
+     */
+    void readClicksAgain(long from, long to, BiConsumer<Origin, ClickRecorded> each);
+  }
+
   /** In {@code ledger-meta}: the checkpoints, pairs of (tick instant, clicks offset). */
   private static final Bytes CHECKPOINTS_KEY = StoreKeys.utf8("attribution/re-read-from");
 
@@ -77,6 +90,12 @@ final class Attribution {
 
   /** How many clicks a rebuild collects in memory before it writes them to the store. */
   private static final int REBUILD_CHUNK = 50_000;
+
+  /**
+   * How many changed sessions a task keeps in memory, unwritten, across commits while it catches up
+   * ({@link #beforeCommit}).
+   */
+  static final int UNWRITTEN_SESSIONS = 20_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(Attribution.class);
 
@@ -103,6 +122,15 @@ final class Attribution {
   private Bytes floor = StoreKeys.stage(StoreKeys.ATTRIBUTION);
   private final SessionExpiry expiry;
   private long duplicates;
+
+  /** The sessions store itself, beneath the write-back store ({@link #open}). */
+  private KeyValueStore<Bytes, byte[]> local;
+
+  /** The token of these sessions, in {@code ledger-meta}; null once they are being reset. */
+  private byte[] token;
+
+  /** Whether the token is in the local store: the sessions there are all of them. */
+  private boolean tokenOnDisk;
 
   Attribution(
       int partition,
@@ -151,9 +179,12 @@ final class Attribution {
    *
    * @param local the sessions store itself, beneath the write-back store
    */
-  void open(KeyValueStore<Bytes, byte[]> local, long horizon, Intake intake) {
+  void open(KeyValueStore<Bytes, byte[]> local, long horizon, ClickLog intake) {
+    this.local = local;
     byte[] committed = meta.get(TOKEN_KEY);
     if (committed != null && Arrays.equals(committed, local.get(LOCAL_TOKEN_KEY))) {
+      token = committed;
+      tokenOnDisk = true;
       try (KeyValueIterator<Bytes, byte[]> all = local.all()) {
         all.forEachRemaining(
             entry -> {
@@ -175,12 +206,13 @@ final class Attribution {
     keys.forEach(local::delete);
     rebuild(horizon, intake);
     UUID id = UUID.randomUUID();
-    byte[] token =
+    token =
         ByteBuffer.allocate(2 * Long.BYTES)
             .putLong(id.getMostSignificantBits())
             .putLong(id.getLeastSignificantBits())
             .array();
     local.put(LOCAL_TOKEN_KEY, token);
+    tokenOnDisk = true;
     meta.put(TOKEN_KEY, token);
   }
 
@@ -190,7 +222,7 @@ final class Attribution {
    * where intake has released it. Clicks ordered before {@code horizon} are left out: no answer or
    * duplicate check can look at them any more.
    */
-  private void rebuild(long horizon, Intake intake) {
+  private void rebuild(long horizon, ClickLog intake) {
     long from = 0;
     for (long[] checkpoint : checkpoints) {
       if (horizon == Frontiers.NONE || checkpoint[0] > horizon) {
@@ -282,8 +314,32 @@ final class Attribution {
     }
   }
 
-  /** Writes the checkpoints if they changed (once per commit). */
-  void beforeCommit() {
+  /**
+   * Before a commit: writes the checkpoints if they changed, and the changed sessions if the ledger
+   * runs at a live pace ({@code live}) or more than {@link #UNWRITTEN_SESSIONS} are unwritten.
+   *
+   * <p>Catching up or replaying, a session lives for about a second of wall time (twice the TTL of
+   * event time) and takes a click or two: written at every commit, each was encoded and put, then
+   * deleted, which was about an eighth of a catch-up. Kept unwritten across commits, most are born
+   * and forgotten in memory and never reach RocksDB. The store is not logged, so nothing of the
+   * transaction depends on it; what does is a restart, which may keep the sessions on disk only if
+   * they are all there: the token leaves the local store when a commit leaves sessions unwritten,
+   * and comes back when they are all written again, at a later commit or when the task closes
+   * ({@link #close}). (RocksDB keeps the store's latest writes in memory, without a write-ahead
+   * log, until it flushes them or closes: a crash loses them, which is why the sessions of a task
+   * that did not close cleanly are never kept, below.)
+   */
+  void beforeCommit(boolean live) {
+    if (live || sessions.pending() > UNWRITTEN_SESSIONS) {
+      sessions.flush();
+      if (!tokenOnDisk && token != null) {
+        local.put(LOCAL_TOKEN_KEY, token);
+        tokenOnDisk = true;
+      }
+    } else if (sessions.pending() > 0 && tokenOnDisk) {
+      local.delete(LOCAL_TOKEN_KEY);
+      tokenOnDisk = false;
+    }
     if (checkpointsChanged) {
       ByteBuffer pairs = ByteBuffer.allocate(checkpoints.size() * 2 * Long.BYTES);
       for (long[] checkpoint : checkpoints) {
@@ -324,7 +380,12 @@ final class Attribution {
     clicks.removeIf(known -> known.getOrderAt() < horizon);
     clicks.add(new SessionClick(click, orderAt));
     SessionClicks updated = new SessionClicks(clicks);
-    sessions.put(key, updated);
+    if (session == null) {
+      // Not in RocksDB either: forgotten before it is written, it is never written at all.
+      sessions.putNew(key, updated);
+    } else {
+      sessions.put(key, updated);
+    }
     expiry.touch(key, lastOrderedAt(updated));
     long time = click.getOccurredAt().toEpochMilli();
     if (!own || orderAt != time || time >= tickAt) {
@@ -439,6 +500,35 @@ final class Attribution {
       checkpoints.removeFirst();
       checkpointsChanged = true;
     }
+  }
+
+  /**
+   * The task closes: writes the sessions left unwritten and puts the token back, so that a restart
+   * on this state directory keeps them. Kafka Streams closes a task's processors after its last
+   * commit, so these are the sessions of the committed state; if the task closes uncleanly, Kafka
+   * Streams wipes its state directory (exactly-once), and the next start rebuilds.
+   */
+  void close() {
+    if (local == null || token == null || (tokenOnDisk && sessions.pending() == 0)) {
+      return;
+    }
+    try {
+      sessions.flush();
+      local.put(LOCAL_TOKEN_KEY, token);
+      tokenOnDisk = true;
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "attribution of partition {}: could not write the sessions at close; the next start"
+              + " rebuilds them",
+          partition,
+          e);
+    }
+  }
+
+  /** The task's state is being reset: the sessions left unwritten are dropped, never written. */
+  void reset() {
+    sessions.clear();
+    token = null;
   }
 
   static long lastOrderedAt(SessionClicks session) {

@@ -34,6 +34,7 @@ final class Colocation {
   private long ticked = Frontiers.NONE;
   private long tickedAt;
   private long liveTick = Frontiers.NONE;
+  private boolean paced;
 
   private Colocation(int partitions) {
     this.members = new LedgerProcessor[partitions];
@@ -91,11 +92,20 @@ final class Colocation {
     if (low <= ticked) {
       return;
     }
-    if (ticked != Frontiers.NONE && low - ticked <= 2 * (now - tickedAt)) {
+    paced = ticked != Frontiers.NONE && low - ticked <= 2 * (now - tickedAt);
+    if (paced) {
       liveTick = low;
     }
     ticked = low;
     tickedAt = now;
+  }
+
+  /**
+   * Whether the lowest intake frontier last moved at the pace of a live clock ({@link #ticked}):
+   * false while catching up or replaying.
+   */
+  boolean paced() {
+    return paced;
   }
 
   /** Every member's accounts have drained up to {@code limit}: commits if a live tick is in. */

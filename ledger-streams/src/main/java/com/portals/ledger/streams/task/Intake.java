@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * order (order events) or affiliate (withdrawals and payouts): the input topics are keyed so, so
  * that is normally this very task, and the event crosses no topic. Rates go to every partition.
  */
-final class Intake {
+final class Intake implements Attribution.ClickLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
@@ -475,17 +475,14 @@ final class Intake {
     return topicNames[CLICKS];
   }
 
-  /** Every record of this partition of the clicks topic before this offset has been released. */
-  long clicksReleasedTo() {
+  @Override
+  public long clicksReleasedTo() {
     return heldFrom[CLICKS];
   }
 
-  /**
-   * Reads offsets {@code [from, to)} of this partition of the clicks topic again and gives {@code
-   * each} the valid clicks among them, quietly skipping what intake rejected when it first read
-   * them.
-   */
-  void readClicksAgain(long from, long to, BiConsumer<Origin, ClickRecorded> each) {
+  /** Quietly skips what intake rejected when it first read it. */
+  @Override
+  public void readClicksAgain(long from, long to, BiConsumer<Origin, ClickRecorded> each) {
     readAgain(
         CLICKS,
         from,

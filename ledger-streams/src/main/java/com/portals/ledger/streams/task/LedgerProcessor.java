@@ -174,8 +174,8 @@ public final class LedgerProcessor
             1024,
             false,
             false);
-    stores =
-        List.of(meta, buffer, scheduleStore, sessions, orderStore, accountStore, withdrawalStore);
+    // The sessions are written back by attribution (Attribution.beforeCommit), not with these.
+    stores = List.of(meta, buffer, scheduleStore, orderStore, accountStore, withdrawalStore);
     frontiers = new Frontiers(partition, partitions);
     byte[] known = meta.get(FRONTIERS_KEY);
     if (known != null) {
@@ -296,6 +296,9 @@ public final class LedgerProcessor
 
   @Override
   public void close() {
+    if (open && attribution != null) {
+      withRecordContext(attribution::close);
+    }
     open = false;
     if (context != null) {
       applied.values().forEach(sensor -> context.metrics().removeSensor(sensor));
@@ -568,9 +571,12 @@ public final class LedgerProcessor
   }
 
   private void writeBack() {
-    if (!open) {
-      return;
+    if (open) {
+      withRecordContext(this::writeBackStores);
     }
+  }
+
+  private void withRecordContext(Runnable write) {
     // A task whose state another task of the thread changed may have processed no record since
     // it started: its stores then have no record context to give their changelog records. Kafka
     // Streams' own caches set one when they flush; so does this.
@@ -583,7 +589,7 @@ public final class LedgerProcessor
               Math.max(0L, frontiers.ownIntake()), -1L, partition, "", new RecordHeaders()));
     }
     try {
-      writeBackStores();
+      write.run();
     } finally {
       if (internal != null && previous == null) {
         internal.setRecordContext(null);
@@ -593,7 +599,7 @@ public final class LedgerProcessor
 
   private void writeBackStores() {
     attribution.sweep(sweepHorizon());
-    attribution.beforeCommit();
+    attribution.beforeCommit(group != null && group.paced());
     intake.beforeCommit();
     channels.beforeCommit();
     byte[] encoded = frontiers.encode();
@@ -610,6 +616,9 @@ public final class LedgerProcessor
   public void reset() {
     for (WriteBackStore<?> store : stores) {
       store.clear();
+    }
+    if (attribution != null) {
+      attribution.reset();
     }
   }
 }
