@@ -281,20 +281,25 @@ public final class WriteBackStore<V> {
   }
 
   /**
-   * Writes every pending change to RocksDB (and so to the changelog) and forgets it. A deletion is
-   * written as a null value: RocksDB's delete would read the old value first, for nothing.
+   * Writes every pending change to RocksDB (and so to the changelog) and forgets it, in one RocksDB
+   * write batch: one call into RocksDB instead of one per key. A deletion is written as a null
+   * value: RocksDB's delete would read the old value first, for nothing.
    */
   public void flush() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(dirty.size());
     for (Map.Entry<Bytes, Change<V>> entry : dirty.entrySet()) {
       Change<V> change = entry.getValue();
       if (change.value == null) {
-        store.put(entry.getKey(), null);
+        batch.add(KeyValue.pair(entry.getKey(), null));
         flushedDeletes++;
         if (index != null) {
           index.remove(entry.getKey());
         }
       } else {
-        store.put(entry.getKey(), codec.encode(change.value));
+        batch.add(KeyValue.pair(entry.getKey(), codec.encode(change.value)));
         clean.put(entry.getKey(), change.value);
         flushedPuts++;
         if (index != null) {
@@ -302,6 +307,7 @@ public final class WriteBackStore<V> {
         }
       }
     }
+    store.putAll(batch);
     dirty.clear();
   }
 
