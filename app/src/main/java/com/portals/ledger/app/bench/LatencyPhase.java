@@ -8,13 +8,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,12 +30,13 @@ import java.util.concurrent.locks.LockSupport;
  * (journal entry or withdrawal decision) is read back {@code read_committed}.
  *
  * <p>Each step runs one load: rate R = load × capacity for the step's duration, event i due at t0 +
- * i/R ({@link OpenLoopSchedule}). The publisher sends every event due, in one batch through the
- * publisher of {@code ledger publish} (each batch waits for its acknowledgement; an order whose
- * click is in the same batch waits for the next one, as it would in life), stamped with the time it
- * is sent; an event sent late because the publisher was busy is still measured from when it was
- * due. A step ends when every output it owes is read, so the next one starts on a quiet ledger. If
- * the publisher cannot send at the rate asked, the step says so: its latencies then include the
+ * i/R ({@link OpenLoopSchedule}). Every 20 ms the publisher sends the events due, in one batch
+ * through the publisher of {@code ledger publish}, without waiting for earlier batches'
+ * acknowledgements (an event waits for the acknowledgement of what it follows in life: an order for
+ * its click's, the other order and withdrawal events for every batch before them), stamped with the
+ * time it is sent; an event sent late because the publisher was busy is still measured from when it
+ * was due. A step ends when every output it owes is read, so the next one starts on a quiet ledger.
+ * If the publisher cannot send at the rate asked, the step says so: its latencies then include the
  * publisher's own delay.
  *
  * <p>The events are a {@link Workload#live live workload}: the history's traffic, with ids and
@@ -40,6 +47,15 @@ final class LatencyPhase {
 
   /** Events due are sent in batches of at most this many. */
   private static final int MAX_BATCH = 5_000;
+
+  /** At most this many batches wait for their acknowledgements at once. */
+  private static final int IN_FLIGHT = 8;
+
+  /**
+   * A batch goes out at most this often (a linger): each is flushed to get its acknowledgement, and
+   * a batch for every millisecond's few events loaded the broker with small requests.
+   */
+  private static final long BATCH_INTERVAL_NANOS = Duration.ofMillis(20).toNanos();
 
   /** The first event of a step is due this long after the step is set up. */
   private static final long LEAD_NANOS = Duration.ofMillis(20).toNanos();
@@ -216,9 +232,26 @@ final class LatencyPhase {
     return steps;
   }
 
+  /** A batch handed to the publisher: its events' numbers, and when it was acknowledged. */
+  private record Batch(long[] numbers, CompletableFuture<Long> acknowledged) {}
+
+  /** An event held until the batches it follows are acknowledged. */
+  private record Held(long number, BenchEvent event, List<Batch> after) {
+    boolean ready() {
+      return after.stream().allMatch(batch -> batch.acknowledged().isDone());
+    }
+  }
+
   /**
-   * Sends the events of {@code schedule} as they fall due; returns when the last acknowledgement
-   * came ({@link System#nanoTime()}).
+   * Sends the events of {@code schedule} as they fall due, open loop: every {@link
+   * #BATCH_INTERVAL_NANOS} the events due go out as one batch while earlier ones wait for their
+   * acknowledgements (at most {@link #IN_FLIGHT}), so a slow acknowledgement delays its own events,
+   * not the ones due after it. Causes still come first, as in life: an order waits until the batch
+   * with its session's click is acknowledged, and a completion, cancellation, refund or withdrawal
+   * request until every batch before it is (they follow events of their order or affiliate that may
+   * be on other partitions, and a tick that read the end offsets between two acknowledgements would
+   * order the later event first). Returns when the last acknowledgement came ({@link
+   * System#nanoTime()}).
    */
   private static long send(
       LedgerUnderTest ledger,
@@ -228,59 +261,152 @@ final class LatencyPhase {
       Iterator<Workload.Item> items,
       LongSamples lags,
       PrintWriter out) {
-    List<String> batch = new ArrayList<>();
-    Set<Long> clicked = new HashSet<>();
-    BenchEvent held = null;
-    long next = schedule.first();
-    long acknowledged = schedule.startNanos();
-    Progress progress = new Progress();
-    while (next < schedule.end()) {
-      long now = System.nanoTime();
-      long due = Math.min(schedule.dueBy(now), next + MAX_BATCH);
-      if (due <= next) {
-        LockSupport.parkNanos(schedule.dueAt(next) - now);
+    ExecutorService senders =
+        Executors.newFixedThreadPool(
+            IN_FLIGHT,
+            task -> {
+              Thread thread = new Thread(task, "ledger-bench-live-publisher");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      Deque<Batch> inFlight = new ArrayDeque<>();
+      Map<Long, Batch> clicks = new HashMap<>();
+      List<Held> held = new ArrayList<>();
+      long next = schedule.first();
+      long acknowledged = schedule.startNanos();
+      long lastBatch = Long.MIN_VALUE / 2;
+      Progress progress = new Progress();
+      while (next < schedule.end() || !held.isEmpty() || !inFlight.isEmpty()) {
+        acknowledged = Math.max(acknowledged, reap(inFlight, clicks, schedule, lags));
+        long now = System.nanoTime();
+        if (now - lastBatch < BATCH_INTERVAL_NANOS) {
+          LockSupport.parkNanos(lastBatch + BATCH_INTERVAL_NANOS - now);
+          continue;
+        }
+        long due = Math.min(schedule.dueBy(now), next + MAX_BATCH);
+        boolean released = !held.isEmpty() && held.get(0).ready();
+        if (due <= next && !released) {
+          if (next >= schedule.end() && !inFlight.isEmpty()) {
+            inFlight.peekFirst().acknowledged().join();
+          } else if (next < schedule.end()) {
+            LockSupport.parkNanos(
+                Math.min(
+                    schedule.dueAt(next) - now, inFlight.isEmpty() ? Long.MAX_VALUE : 1_000_000L));
+          } else {
+            LockSupport.parkNanos(1_000_000L);
+          }
+          continue;
+        }
+        if (inFlight.size() >= IN_FLIGHT) {
+          inFlight.peekFirst().acknowledged().join();
+          continue;
+        }
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Batch batch =
+            new Batch(new long[(int) (due - next) + held.size()], new CompletableFuture<>());
+        List<String> lines = new ArrayList<>();
+        int size = 0;
+        while (!held.isEmpty() && held.get(0).ready()) {
+          Held event = held.remove(0);
+          batch.numbers()[size++] = event.number();
+          lines.add(event.event().json(at));
+        }
+        for (long number = next; number < due; number++) {
+          BenchEvent event = (BenchEvent) items.next();
+          List<Batch> after = after(event, batch, inFlight, clicks);
+          if (!after.isEmpty() || (event.kind() != Workload.Kind.CLICK && !held.isEmpty())) {
+            held.add(new Held(number, event, after));
+            continue;
+          }
+          if (event.kind() == Workload.Kind.CLICK) {
+            clicks.put(event.session(), batch);
+          }
+          batch.numbers()[size++] = number;
+          lines.add(event.json(at));
+        }
+        next = due;
+        lastBatch = now;
+        Batch sent = new Batch(Arrays.copyOf(batch.numbers(), size), batch.acknowledged());
+        inFlight.add(sent);
+        senders.execute(
+            () -> {
+              try {
+                Report report = lines.isEmpty() ? null : publisher.publish(lines);
+                if (report != null && !report.allAccepted()) {
+                  throw new IllegalStateException(
+                      "the publisher refused a live benchmark event: "
+                          + report.rejected().get(0).reason());
+                }
+                sent.acknowledged().complete(System.nanoTime());
+              } catch (RuntimeException e) {
+                sent.acknowledged().completeExceptionally(e);
+              }
+            });
+        ledger.check();
+        if (progress.due()) {
+          out.printf(
+              Locale.ROOT,
+              "  latency: %d/%d events sent%n",
+              next - schedule.first(),
+              schedule.count());
+          out.flush();
+        }
+      }
+      return acknowledged;
+    } finally {
+      senders.shutdownNow();
+    }
+  }
+
+  /**
+   * The batches {@code event} must wait for: none for a click; for an order, the batch of its
+   * session's click if not acknowledged yet; for any other event (a completion, a cancellation, a
+   * refund, a withdrawal request: they follow earlier events of their order or affiliate, which may
+   * be on other partitions), every batch not acknowledged yet, {@code current} included.
+   */
+  private static List<Batch> after(
+      BenchEvent event, Batch current, Deque<Batch> inFlight, Map<Long, Batch> clicks) {
+    switch (event.kind()) {
+      case CLICK:
+        return List.of();
+      case ORDER_PLACED:
+        Batch click = clicks.get(event.session());
+        return click == null || click.acknowledged().isDone() ? List.of() : List.of(click);
+      default:
+        List<Batch> all = new ArrayList<>();
+        for (Batch batch : inFlight) {
+          if (!batch.acknowledged().isDone()) {
+            all.add(batch);
+          }
+        }
+        all.add(current);
+        return all;
+    }
+  }
+
+  /**
+   * Takes the acknowledged batches out of {@code inFlight}, records their events' delays, forgets
+   * their clicks; returns the latest acknowledgement among them (0 if none).
+   */
+  private static long reap(
+      Deque<Batch> inFlight, Map<Long, Batch> clicks, OpenLoopSchedule schedule, LongSamples lags) {
+    long latest = 0;
+    for (Iterator<Batch> it = inFlight.iterator(); it.hasNext(); ) {
+      Batch batch = it.next();
+      if (!batch.acknowledged().isDone()) {
         continue;
       }
-      Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-      clicked.clear();
-      for (long number = next; number < due; number++) {
-        BenchEvent event = held != null ? held : (BenchEvent) items.next();
-        held = null;
-        if (event.kind() == Workload.Kind.ORDER_PLACED && clicked.contains(event.session())) {
-          // Its click is in this batch, with the same time: the two go to different partitions,
-          // and a tick that reads the end offsets between their acknowledgements would order the
-          // click (late, at the tick) after the order. It goes in the next batch, sent once the
-          // click is acknowledged, as an order follows its click in life.
-          held = event;
-          due = number;
-          break;
-        }
-        if (event.kind() == Workload.Kind.CLICK) {
-          clicked.add(event.session());
-        }
-        batch.add(event.json(at));
+      it.remove();
+      long acked = batch.acknowledged().join();
+      for (long number : batch.numbers()) {
+        lags.add(acked - schedule.dueAt(number));
       }
-      Report report = publisher.publish(batch);
-      if (!report.allAccepted()) {
-        throw new IllegalStateException(
-            "the publisher refused a live benchmark event: " + report.rejected().get(0).reason());
-      }
-      acknowledged = System.nanoTime();
-      for (long number = next; number < due; number++) {
-        lags.add(acknowledged - schedule.dueAt(number));
-      }
-      batch.clear();
-      next = due;
-      ledger.check();
-      if (progress.due()) {
-        out.printf(
-            Locale.ROOT,
-            "  latency: %d/%d events sent%n",
-            next - schedule.first(),
-            schedule.count());
-        out.flush();
-      }
+      latest = Math.max(latest, acked);
     }
-    return acknowledged;
+    if (latest > 0) {
+      clicks.values().removeIf(batch -> batch.acknowledged().isDone());
+    }
+    return latest;
   }
 }
