@@ -82,9 +82,8 @@ final class Attribution {
   private static final Bytes TOKEN_KEY = StoreKeys.utf8("attribution/sessions-token");
 
   /**
-   * In {@code ledger-sessions}: the same token, written when the sessions were rebuilt. 0xFF is no
-   * byte of UTF-8, so no session id is this key; {@link #open} skips it when it lists the sessions
-   * on disk.
+   * In {@code ledger-sessions}: the same token, written when the task closes. 0xFF is no byte of
+   * UTF-8, so no session id is this key; {@link #open} skips it when it lists the sessions on disk.
    */
   private static final Bytes LOCAL_TOKEN_KEY = Bytes.wrap(new byte[] {(byte) 0xFF});
 
@@ -126,11 +125,11 @@ final class Attribution {
   /** The sessions store itself, beneath the write-back store ({@link #open}). */
   private KeyValueStore<Bytes, byte[]> local;
 
-  /** The token of these sessions, in {@code ledger-meta}; null once they are being reset. */
+  /**
+   * The token of this run of the task, put into {@code ledger-meta} when it starts and into the
+   * local store when it closes; null once the task's state is being reset.
+   */
   private byte[] token;
-
-  /** Whether the token is in the local store: the sessions there are all of them. */
-  private boolean tokenOnDisk;
 
   Attribution(
       int partition,
@@ -171,20 +170,35 @@ final class Attribution {
 
   /**
    * Makes the sessions ready when the task starts. The store on disk is kept if its token is the
-   * one in {@code ledger-meta}: then this instance wrote both, its sessions at every commit since,
-   * and closed the task cleanly (under exactly-once, Kafka Streams wipes the state directory of a
-   * task it did not close cleanly, so a crash leaves an empty store). Otherwise (no local state, or
-   * another instance ran the task meanwhile and wrote a token of its own) the store is emptied and
-   * {@linkplain #rebuild rebuilt}, under a new token.
+   * one committed in {@code ledger-meta}: each start commits a new token to {@code ledger-meta} and
+   * takes the token out of the local store, and only a clean close puts that start's token into the
+   * local store, after every session, so the two match only when the last run of the task on this
+   * state directory closed cleanly and no other instance ran it since. Otherwise (no local state, a
+   * crash, another instance's token in the restored {@code ledger-meta}) the store is emptied and
+   * {@linkplain #rebuild rebuilt}.
+   *
+   * <p>Why it holds after a crash: RocksDB keeps the store's latest writes in memory, without a
+   * write-ahead log, until it flushes them (in the order they were made) or closes, and Kafka
+   * Streams need not wipe the state directory of a task that stopped uncleanly. The token's
+   * deletion here comes before any change to the sessions, so a store on disk that still holds the
+   * old token holds no change made since it was read; and once this start's token is committed, the
+   * old one no longer matches.
    *
    * @param local the sessions store itself, beneath the write-back store
    */
   void open(KeyValueStore<Bytes, byte[]> local, long horizon, ClickLog intake) {
     this.local = local;
     byte[] committed = meta.get(TOKEN_KEY);
-    if (committed != null && Arrays.equals(committed, local.get(LOCAL_TOKEN_KEY))) {
-      token = committed;
-      tokenOnDisk = true;
+    boolean keep = committed != null && Arrays.equals(committed, local.get(LOCAL_TOKEN_KEY));
+    local.delete(LOCAL_TOKEN_KEY);
+    UUID id = UUID.randomUUID();
+    token =
+        ByteBuffer.allocate(2 * Long.BYTES)
+            .putLong(id.getMostSignificantBits())
+            .putLong(id.getLeastSignificantBits())
+            .array();
+    meta.put(TOKEN_KEY, token);
+    if (keep) {
       try (KeyValueIterator<Bytes, byte[]> all = local.all()) {
         all.forEachRemaining(
             entry -> {
@@ -205,15 +219,6 @@ final class Attribution {
     }
     keys.forEach(local::delete);
     rebuild(horizon, intake);
-    UUID id = UUID.randomUUID();
-    token =
-        ByteBuffer.allocate(2 * Long.BYTES)
-            .putLong(id.getMostSignificantBits())
-            .putLong(id.getLeastSignificantBits())
-            .array();
-    local.put(LOCAL_TOKEN_KEY, token);
-    tokenOnDisk = true;
-    meta.put(TOKEN_KEY, token);
   }
 
   /**
@@ -322,23 +327,12 @@ final class Attribution {
    * event time) and takes a click or two: written at every commit, each was encoded and put, then
    * deleted, which was about an eighth of a catch-up. Kept unwritten across commits, most are born
    * and forgotten in memory and never reach RocksDB. The store is not logged, so nothing of the
-   * transaction depends on it; what does is a restart, which may keep the sessions on disk only if
-   * they are all there: the token leaves the local store when a commit leaves sessions unwritten,
-   * and comes back when they are all written again, at a later commit or when the task closes
-   * ({@link #close}). (RocksDB keeps the store's latest writes in memory, without a write-ahead
-   * log, until it flushes them or closes: a crash loses them, which is why the sessions of a task
-   * that did not close cleanly are never kept, below.)
+   * transaction depends on it; a restart keeps the sessions on disk only after a clean close, which
+   * writes the unwritten ones ({@link #open}, {@link #close}).
    */
   void beforeCommit(boolean live) {
     if (live || sessions.pending() > UNWRITTEN_SESSIONS) {
       sessions.flush();
-      if (!tokenOnDisk && token != null) {
-        local.put(LOCAL_TOKEN_KEY, token);
-        tokenOnDisk = true;
-      }
-    } else if (sessions.pending() > 0 && tokenOnDisk) {
-      local.delete(LOCAL_TOKEN_KEY);
-      tokenOnDisk = false;
     }
     if (checkpointsChanged) {
       ByteBuffer pairs = ByteBuffer.allocate(checkpoints.size() * 2 * Long.BYTES);
@@ -503,19 +497,18 @@ final class Attribution {
   }
 
   /**
-   * The task closes: writes the sessions left unwritten and puts the token back, so that a restart
+   * The task closes: writes the sessions left unwritten, then this start's token, so that a restart
    * on this state directory keeps them. Kafka Streams closes a task's processors after its last
-   * commit, so these are the sessions of the committed state; if the task closes uncleanly, Kafka
-   * Streams wipes its state directory (exactly-once), and the next start rebuilds.
+   * commit, so these are the sessions of the committed state, and closes RocksDB after that, which
+   * writes them to disk with the token (a crash first loses both, and the next start rebuilds).
    */
   void close() {
-    if (local == null || token == null || (tokenOnDisk && sessions.pending() == 0)) {
+    if (local == null || token == null) {
       return;
     }
     try {
       sessions.flush();
       local.put(LOCAL_TOKEN_KEY, token);
-      tokenOnDisk = true;
     } catch (RuntimeException e) {
       LOG.warn(
           "attribution of partition {}: could not write the sessions at close; the next start"
