@@ -236,9 +236,9 @@ final class LatencyPhase {
   private record Batch(long[] numbers, CompletableFuture<Long> acknowledged) {}
 
   /** An event held until the batches it follows are acknowledged. */
-  private record Held(long number, BenchEvent event, List<Batch> after) {
+  private record Held(long number, BenchEvent event, List<CompletableFuture<Long>> after) {
     boolean ready() {
-      return after.stream().allMatch(batch -> batch.acknowledged().isDone());
+      return after.stream().allMatch(CompletableFuture::isDone);
     }
   }
 
@@ -271,7 +271,7 @@ final class LatencyPhase {
             });
     try {
       Deque<Batch> inFlight = new ArrayDeque<>();
-      Map<Long, Batch> clicks = new HashMap<>();
+      Map<Long, CompletableFuture<Long>> clicks = new HashMap<>();
       List<Held> held = new ArrayList<>();
       long next = schedule.first();
       long acknowledged = schedule.startNanos();
@@ -303,31 +303,31 @@ final class LatencyPhase {
           continue;
         }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Batch batch =
-            new Batch(new long[(int) (due - next) + held.size()], new CompletableFuture<>());
+        CompletableFuture<Long> acknowledgement = new CompletableFuture<>();
+        long[] numbers = new long[(int) (due - next) + held.size()];
         List<String> lines = new ArrayList<>();
         int size = 0;
         while (!held.isEmpty() && held.get(0).ready()) {
           Held event = held.remove(0);
-          batch.numbers()[size++] = event.number();
+          numbers[size++] = event.number();
           lines.add(event.event().json(at));
         }
         for (long number = next; number < due; number++) {
           BenchEvent event = (BenchEvent) items.next();
-          List<Batch> after = after(event, batch, inFlight, clicks);
+          List<CompletableFuture<Long>> after = after(event, acknowledgement, inFlight, clicks);
           if (!after.isEmpty() || (event.kind() != Workload.Kind.CLICK && !held.isEmpty())) {
             held.add(new Held(number, event, after));
             continue;
           }
           if (event.kind() == Workload.Kind.CLICK) {
-            clicks.put(event.session(), batch);
+            clicks.put(event.session(), acknowledgement);
           }
-          batch.numbers()[size++] = number;
+          numbers[size++] = number;
           lines.add(event.json(at));
         }
         next = due;
         lastBatch = now;
-        Batch sent = new Batch(Arrays.copyOf(batch.numbers(), size), batch.acknowledged());
+        Batch sent = new Batch(Arrays.copyOf(numbers, size), acknowledgement);
         inFlight.add(sent);
         senders.execute(
             () -> {
@@ -360,24 +360,28 @@ final class LatencyPhase {
   }
 
   /**
-   * The batches {@code event} must wait for: none for a click; for an order, the batch of its
-   * session's click if not acknowledged yet; for any other event (a completion, a cancellation, a
-   * refund, a withdrawal request: they follow earlier events of their order or affiliate, which may
-   * be on other partitions), every batch not acknowledged yet, {@code current} included.
+   * The acknowledgements {@code event} must wait for: none for a click; for an order, that of the
+   * batch with its session's click if it has not come yet; for any other event (a completion, a
+   * cancellation, a refund, a withdrawal request: they follow earlier events of their order or
+   * affiliate, which may be on other partitions), every one that has not come yet, {@code
+   * current}'s included.
    */
-  private static List<Batch> after(
-      BenchEvent event, Batch current, Deque<Batch> inFlight, Map<Long, Batch> clicks) {
+  private static List<CompletableFuture<Long>> after(
+      BenchEvent event,
+      CompletableFuture<Long> current,
+      Deque<Batch> inFlight,
+      Map<Long, CompletableFuture<Long>> clicks) {
     switch (event.kind()) {
       case CLICK:
         return List.of();
       case ORDER_PLACED:
-        Batch click = clicks.get(event.session());
-        return click == null || click.acknowledged().isDone() ? List.of() : List.of(click);
+        CompletableFuture<Long> click = clicks.get(event.session());
+        return click == null || click.isDone() ? List.of() : List.of(click);
       default:
-        List<Batch> all = new ArrayList<>();
+        List<CompletableFuture<Long>> all = new ArrayList<>();
         for (Batch batch : inFlight) {
           if (!batch.acknowledged().isDone()) {
-            all.add(batch);
+            all.add(batch.acknowledged());
           }
         }
         all.add(current);
@@ -390,7 +394,10 @@ final class LatencyPhase {
    * their clicks; returns the latest acknowledgement among them (0 if none).
    */
   private static long reap(
-      Deque<Batch> inFlight, Map<Long, Batch> clicks, OpenLoopSchedule schedule, LongSamples lags) {
+      Deque<Batch> inFlight,
+      Map<Long, CompletableFuture<Long>> clicks,
+      OpenLoopSchedule schedule,
+      LongSamples lags) {
     long latest = 0;
     for (Iterator<Batch> it = inFlight.iterator(); it.hasNext(); ) {
       Batch batch = it.next();
@@ -405,7 +412,7 @@ final class LatencyPhase {
       latest = Math.max(latest, acked);
     }
     if (latest > 0) {
-      clicks.values().removeIf(batch -> batch.acknowledged().isDone());
+      clicks.values().removeIf(CompletableFuture::isDone);
     }
     return latest;
   }

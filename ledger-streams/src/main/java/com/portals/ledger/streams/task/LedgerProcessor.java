@@ -87,7 +87,6 @@ public final class LedgerProcessor
   private WriteBackStore<byte[]> meta;
   private WriteBackStore<Buffered> buffer;
   private WriteBackStore<byte[]> scheduleStore;
-  private WriteBackStore<SessionClicks> sessions;
   private WriteBackStore<OrderRecord> orderStore;
   private WriteBackStore<AccountState> accountStore;
   private WriteBackStore<WithdrawalRecord> withdrawalStore;
@@ -146,7 +145,7 @@ public final class LedgerProcessor
     // for a whole-heap collection of 0.5-0.8 s every 20 s (docs/performance.md).
     // Not logged: kept or rebuilt below (Attribution.open).
     KeyValueStore<Bytes, byte[]> localSessions = store(LedgerTopology.SESSIONS_STORE);
-    sessions =
+    WriteBackStore<SessionClicks> sessions =
         new WriteBackStore<>(
             localSessions,
             new SessionCodec(serdes.internal(SessionClicks.class)),

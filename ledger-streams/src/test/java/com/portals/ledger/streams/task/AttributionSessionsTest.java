@@ -174,7 +174,7 @@ class AttributionSessionsTest {
     sessionsStore.delete(StoreKeys.utf8("s-2"));
     sessionsStore.put(TOKEN, closedWith);
 
-    Task third = new Task();
+    new Task();
     assertThat(rebuilds).as("the committed token is the second start's").isEqualTo(2);
   }
 
